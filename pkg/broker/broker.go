@@ -1,0 +1,95 @@
+// Package broker holds how newsflow connects to Kafka: bootstrap addresses,
+// client id and timeouts, turned into the kafka-go dialers, transports and
+// clients that readers, writers and admin calls share.
+package broker
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/newsflow/newsflow/pkg/config"
+)
+
+// Config is the Kafka connection of a binary.
+type Config struct {
+	// Brokers are the bootstrap addresses, host:port.
+	Brokers []string
+	// ClientID names this process to the brokers (it shows in broker logs and quotas).
+	ClientID string
+	// DialTimeout bounds each connection attempt.
+	DialTimeout time.Duration
+}
+
+// Register adds the connection flags to a flag set.
+func (c *Config) Register(s *config.Set, clientID string) {
+	s.ListVar(&c.Brokers, "brokers", []string{"127.0.0.1:9092"}, "Kafka bootstrap brokers, comma-separated host:port")
+	s.StringVar(&c.ClientID, "client-id", clientID, "Kafka client id of this process")
+	s.DurationVar(&c.DialTimeout, "kafka-dial-timeout", 10*time.Second, "timeout of one connection attempt to a broker")
+}
+
+// Validate reports the first bad field.
+func (c Config) Validate() error {
+	if len(c.Brokers) == 0 {
+		return config.Invalid("brokers", "at least one host:port is required")
+	}
+	for _, b := range c.Brokers {
+		host, port, err := net.SplitHostPort(b)
+		if err != nil || host == "" || port == "" {
+			return config.Invalid("brokers", "%q is not host:port", b)
+		}
+	}
+	if c.DialTimeout <= 0 {
+		return config.Invalid("kafka-dial-timeout", "must be positive, got %s", c.DialTimeout)
+	}
+	return nil
+}
+
+// Dialer returns the dialer used by readers and consumer groups.
+func (c Config) Dialer() *kafka.Dialer {
+	return &kafka.Dialer{ClientID: c.ClientID, Timeout: c.DialTimeout, DualStack: true}
+}
+
+// Transport returns the transport used by writers and the admin client.
+func (c Config) Transport() *kafka.Transport {
+	return &kafka.Transport{
+		ClientID:    c.ClientID,
+		DialTimeout: c.DialTimeout,
+		IdleTimeout: 30 * time.Second,
+		MetadataTTL: 15 * time.Second,
+	}
+}
+
+// Client returns an admin and metadata client.
+func (c Config) Client() *kafka.Client {
+	return &kafka.Client{Addr: kafka.TCP(c.Brokers...), Timeout: 30 * time.Second, Transport: c.Transport()}
+}
+
+// Ping asks the cluster for its metadata; it is the readiness check of Kafka.
+func (c Config) Ping(ctx context.Context) error {
+	if _, err := c.Client().Metadata(ctx, &kafka.MetadataRequest{Topics: []string{}}); err != nil {
+		return fmt.Errorf("kafka metadata from %s: %w", strings.Join(c.Brokers, ","), err)
+	}
+	return nil
+}
+
+// Partitions returns the number of partitions of a topic.
+func (c Config) Partitions(ctx context.Context, topic string) (int, error) {
+	md, err := c.Client().Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return 0, fmt.Errorf("metadata of topic %s: %w", topic, err)
+	}
+	for _, t := range md.Topics {
+		if t.Name == topic {
+			if t.Error != nil {
+				return 0, fmt.Errorf("metadata of topic %s: %w", topic, t.Error)
+			}
+			return len(t.Partitions), nil
+		}
+	}
+	return 0, fmt.Errorf("topic %s does not exist (create it with `newsctl topics create`)", topic)
+}
