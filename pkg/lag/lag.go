@@ -32,6 +32,38 @@ func (p Partition) Lag() int64 {
 
 // Of returns the lag of group on every partition of topic, in partition order.
 func Of(ctx context.Context, c *kafka.Client, group, topic string) ([]Partition, error) {
+	res, err := Offsets(ctx, c, topic)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int, len(res))
+	for i, p := range res {
+		ids[i] = p.Partition
+	}
+	of, err := c.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: ids}})
+	if err != nil {
+		return nil, fmt.Errorf("committed offsets of group %s: %w", group, err)
+	}
+	if of.Error != nil {
+		return nil, fmt.Errorf("committed offsets of group %s: %w", group, of.Error)
+	}
+	committed := map[int]int64{}
+	for _, po := range of.Topics[topic] {
+		if po.Error == nil {
+			committed[po.Partition] = po.CommittedOffset
+		}
+	}
+	for i := range res {
+		if c, ok := committed[res[i].Partition]; ok {
+			res[i].Committed = c
+		}
+	}
+	return res, nil
+}
+
+// Offsets returns the start and end offsets of every partition of topic,
+// in partition order, with Committed -1.
+func Offsets(ctx context.Context, c *kafka.Client, topic string) ([]Partition, error) {
 	md, err := c.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
 		return nil, fmt.Errorf("metadata of %s: %w", topic, err)
@@ -70,18 +102,6 @@ func Of(ctx context.Context, c *kafka.Client, group, topic string) ([]Partition,
 		}
 		if p := out[po.Partition]; p != nil {
 			p.Start, p.End = po.FirstOffset, po.LastOffset
-		}
-	}
-	of, err := c.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: ids}})
-	if err != nil {
-		return nil, fmt.Errorf("committed offsets of group %s: %w", group, err)
-	}
-	if of.Error != nil {
-		return nil, fmt.Errorf("committed offsets of group %s: %w", group, of.Error)
-	}
-	for _, po := range of.Topics[topic] {
-		if p := out[po.Partition]; p != nil && po.Error == nil {
-			p.Committed = po.CommittedOffset
 		}
 	}
 	res := make([]Partition, 0, len(ids))

@@ -428,8 +428,6 @@ type EnrichedArticle struct {
 	Revision int64 `protobuf:"varint,8,opt,name=revision,proto3" json:"revision,omitempty"`
 	// Language detected by the enricher (ISO 639-1).
 	Language string `protobuf:"bytes,9,opt,name=language,proto3" json:"language,omitempty"`
-	// Confidence of the language detection in [0, 1].
-	LanguageConfidence float64 `protobuf:"fixed64,10,opt,name=language_confidence,json=languageConfidence,proto3" json:"language_confidence,omitempty"`
 	// When the enricher produced this message.
 	EnrichedAt *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=enriched_at,json=enrichedAt,proto3" json:"enriched_at,omitempty"`
 	// Enrichment parts that failed for this story and were left empty.
@@ -531,13 +529,6 @@ func (x *EnrichedArticle) GetLanguage() string {
 	return ""
 }
 
-func (x *EnrichedArticle) GetLanguageConfidence() float64 {
-	if x != nil {
-		return x.LanguageConfidence
-	}
-	return 0
-}
-
 func (x *EnrichedArticle) GetEnrichedAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.EnrichedAt
@@ -603,7 +594,7 @@ const file_newsflow_v1_article_proto_rawDesc = "" +
 	"fetched_at\x18\x15 \x01(\v2\x1a.google.protobuf.TimestampR\tfetchedAt\x129\n" +
 	"\n" +
 	"cleaned_at\x18\x16 \x01(\v2\x1a.google.protobuf.TimestampR\tcleanedAt\x12\x1a\n" +
-	"\brevision\x18\x17 \x01(\x03R\brevision\"\x8a\x04\n" +
+	"\brevision\x18\x17 \x01(\x03R\brevision\"\xf4\x03\n" +
 	"\x0fEnrichedArticle\x125\n" +
 	"\aarticle\x18\x01 \x01(\v2\x1b.newsflow.v1.CleanedArticleR\aarticle\x12/\n" +
 	"\bentities\x18\x02 \x03(\v2\x13.newsflow.v1.EntityR\bentities\x120\n" +
@@ -613,12 +604,11 @@ const file_newsflow_v1_article_proto_rawDesc = "" +
 	"\tsentiment\x18\x06 \x01(\x01R\tsentiment\x120\n" +
 	"\x14reading_time_seconds\x18\a \x01(\x05R\x12readingTimeSeconds\x12\x1a\n" +
 	"\brevision\x18\b \x01(\x03R\brevision\x12\x1a\n" +
-	"\blanguage\x18\t \x01(\tR\blanguage\x12/\n" +
-	"\x13language_confidence\x18\n" +
-	" \x01(\x01R\x12languageConfidence\x12;\n" +
+	"\blanguage\x18\t \x01(\tR\blanguage\x12;\n" +
 	"\venriched_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"enrichedAt\x12\x1a\n" +
-	"\bdegraded\x18\f \x03(\tR\bdegradedB=Z;github.com/newsflow/newsflow/pkg/gen/newsflow/v1;newsflowv1b\x06proto3"
+	"\bdegraded\x18\f \x03(\tR\bdegradedJ\x04\b\n" +
+	"\x10\vR\x13language_confidenceB=Z;github.com/newsflow/newsflow/pkg/gen/newsflow/v1;newsflowv1b\x06proto3"
 
 var (
 	file_newsflow_v1_article_proto_rawDescOnce sync.Once

@@ -1,0 +1,300 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/newsflow/newsflow/pkg/urlnorm"
+)
+
+// tline is one paragraph candidate of a plain-text dump.
+type tline struct {
+	text string
+	kind lineKind
+}
+
+// extractText extracts an article from a plain-text page dump: the text a
+// browser shows, copied out, with site header, ads, banners and footers.
+//
+// The dump is split into paragraphs (blank-line separated; hard-wrapped
+// lines are re-joined). The story starts at its title, the first
+// substantial headline-like line before the first body paragraph that is
+// not site furniture (name, slogan) and nearest to the body; everything
+// before it is the site header. Byline and date lines between title and body become metadata.
+// From the body on, the shared line rules drop ads, banners and prompts;
+// "related" boxes and comment sections are cut, and trailing headline-like
+// lines after the last sentence (link lists, tags) are dropped. A title
+// hint from the feed, when given, picks the title line directly.
+func (e *Extractor) extractText(ctx context.Context, body []byte, p Page) (*Article, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("extract: %w", err)
+	}
+	host := hostOf(p.URL)
+	raw := splitParagraphs(string(body))
+	lines := make([]tline, 0, len(raw))
+	for _, s := range raw {
+		if s = normalizeText(s); s != "" {
+			lines = append(lines, tline{s, classifyLine(s)})
+		}
+	}
+	a := &Article{Format: "text"}
+	if c, err := urlnorm.Canonical(p.URL); err == nil {
+		a.CanonicalURL = c
+	}
+	a.SiteName = siteFromHost(host)
+	if len(lines) == 0 {
+		return e.finish(a, p, false)
+	}
+
+	firstBody := -1
+	for i, l := range lines {
+		if l.kind == lineBody && isBodyLike(l.text) {
+			firstBody = i
+			break
+		}
+	}
+	titleAt := findTextTitle(lines, firstBody, host, p.Hints.Title)
+	start := 0
+	if titleAt >= 0 {
+		a.Title = lines[titleAt].text
+		start = titleAt + 1
+	}
+	end := len(lines)
+	if firstBody < 0 {
+		firstBody = start
+	}
+	// Between title and first body paragraph: byline, date, dek.
+	var paras []string
+	for i := start; i < firstBody && i < end; i++ {
+		l := lines[i]
+		if l.kind.dropped() {
+			continue
+		}
+		if names, ok := parseByline(l.text); ok && a.Byline == "" {
+			a.Byline = names
+			a.Authors = splitAuthors(names)
+			continue
+		}
+		if isDateLine(l.text) {
+			if t, ok := parseTextDate(l.text); ok && a.Published.IsZero() {
+				a.Published = t
+			}
+			continue
+		}
+		paras = append(paras, l.text)
+	}
+	paras = append(paras, bodyLines(lines[min(firstBody, end):end])...)
+	a.Paragraphs = paras
+	if a.Published.IsZero() {
+		if t, ok := urlDate(p.URL); ok {
+			a.Published = t
+		}
+	}
+	return e.finish(a, p, true)
+}
+
+// bodyLines applies the line rules to the story part of a dump.
+func bodyLines(lines []tline) []string {
+	totalWords := 0
+	for _, l := range lines {
+		if l.kind == lineBody {
+			totalWords += countWords(l.text)
+		}
+	}
+	var out []string
+	seenWords := 0
+	inBox := false
+	for _, l := range lines {
+		switch l.kind {
+		case lineComments:
+			if seenWords > 0 {
+				return trimTail(out)
+			}
+			continue
+		case lineBoxHeader:
+			// A links box late in the text is the page footer: stop. Earlier
+			// it is an inline box: skip its headline lines.
+			if seenWords*100 >= totalWords*65 {
+				return trimTail(out)
+			}
+			inBox = true
+			continue
+		case lineBody:
+		default:
+			continue
+		}
+		if inBox {
+			if !isBodyLike(l.text) {
+				continue
+			}
+			inBox = false
+		}
+		seenWords += countWords(l.text)
+		out = append(out, l.text)
+	}
+	return trimTail(out)
+}
+
+// trimTail drops the lines after the last body-like paragraph that do not
+// end like a sentence: headline lists, tags, "Read more" labels.
+func trimTail(paras []string) []string {
+	last := -1
+	for i := len(paras) - 1; i >= 0; i-- {
+		if isBodyLike(paras[i]) {
+			last = i
+			break
+		}
+	}
+	if last < 0 {
+		return paras
+	}
+	out := paras[:last+1]
+	for _, s := range paras[last+1:] {
+		if endsSentence(s) && countWords(s) >= 4 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// findTextTitle returns the index of the title line, or -1.
+func findTextTitle(lines []tline, firstBody int, host, hint string) int {
+	limit := firstBody
+	if limit < 0 {
+		limit = min(len(lines), 20)
+	}
+	if hint = normalizeText(hint); hint != "" {
+		best, bestSim := -1, 0.6
+		for i := 0; i < min(len(lines), max(limit+1, 20)); i++ {
+			if s := similarity(lines[i].text, hint); s > bestSim {
+				best, bestSim = i, s
+			}
+		}
+		if best >= 0 {
+			return best
+		}
+	}
+	var cands []int
+	for i := 0; i < limit; i++ {
+		l := lines[i]
+		if l.kind != lineBody || !isHeadlineLike(l.text) || isDateLine(l.text) {
+			continue
+		}
+		if _, ok := parseByline(l.text); ok {
+			continue
+		}
+		cands = append(cands, i)
+	}
+	// The candidate nearest the body wins: site names, slogans and menus
+	// come first in a dump, and a standfirst between title and body ends
+	// like a sentence, so it is no candidate. Furniture is skipped even
+	// there, unless nothing else is left.
+	for k := len(cands) - 1; k >= 0; k-- {
+		if !isChromeLike(lines[cands[k]].text, host) {
+			return cands[k]
+		}
+	}
+	if len(cands) > 0 {
+		return cands[len(cands)-1]
+	}
+	return -1
+}
+
+// isDateLine reports whether s is a dateline: a short line that is mostly a
+// date ("Published March 17, 2023 10:32 AM"), or a relative time ("2 hours ago").
+func isDateLine(s string) bool {
+	if len(s) > 80 {
+		return false
+	}
+	if _, ok := parseTextDate(s); ok {
+		return countWords(s) <= 10
+	}
+	l := strings.ToLower(s)
+	return strings.HasSuffix(l, " ago") && countWords(s) <= 5
+}
+
+// splitParagraphs splits a text dump into paragraphs: blank lines separate
+// paragraphs; inside a block, hard-wrapped lines (similar lengths, up to
+// 100 characters) are joined, other lines stay separate paragraphs.
+func splitParagraphs(s string) []string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	var out []string
+	for _, block := range strings.Split(s, "\n\n") {
+		var lines []string
+		for _, l := range strings.Split(block, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		if isHardWrapped(lines) {
+			out = append(out, strings.Join(lines, " "))
+			continue
+		}
+		out = append(out, lines...)
+	}
+	return out
+}
+
+func isHardWrapped(lines []string) bool {
+	if len(lines) < 2 {
+		return false
+	}
+	maxLen := 0
+	for _, l := range lines {
+		maxLen = max(maxLen, len(l))
+	}
+	if maxLen > 100 || maxLen < 40 {
+		return false
+	}
+	for _, l := range lines[:len(lines)-1] {
+		if len(l)*10 < maxLen*6 {
+			return false
+		}
+	}
+	return true
+}
+
+// similarity is the share of the shorter string's words found in the other.
+func similarity(a, b string) float64 {
+	wa, wb := wordsOf(a), wordsOf(b)
+	if len(wa) == 0 || len(wb) == 0 {
+		return 0
+	}
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	set := make(map[string]bool, len(wb))
+	for _, w := range wb {
+		set[w] = true
+	}
+	hit := 0
+	for _, w := range wa {
+		if set[w] {
+			hit++
+		}
+	}
+	// Penalise a short string matching inside a much longer one.
+	return float64(hit) / float64(len(wa)) * min(1, float64(len(wa))/float64(len(wb))*1.5)
+}
+
+func hostOf(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+// siteFromHost makes a site name of a host: "www.example-news.com" -> "example-news.com".
+func siteFromHost(host string) string {
+	return strings.TrimPrefix(host, "www.")
+}
