@@ -57,7 +57,9 @@ func EnvName(flagName string) string {
 func (s *Set) StringVar(p *string, name, value, usage string) { s.fs.StringVar(p, name, value, usage) }
 
 // IntVar defines an int flag.
-func (s *Set) IntVar(p *int, name string, value int, usage string) { s.fs.IntVar(p, name, value, usage) }
+func (s *Set) IntVar(p *int, name string, value int, usage string) {
+	s.fs.IntVar(p, name, value, usage)
+}
 
 // Int64Var defines an int64 flag.
 func (s *Set) Int64Var(p *int64, name string, value int64, usage string) {
@@ -65,7 +67,9 @@ func (s *Set) Int64Var(p *int64, name string, value int64, usage string) {
 }
 
 // BoolVar defines a bool flag.
-func (s *Set) BoolVar(p *bool, name string, value bool, usage string) { s.fs.BoolVar(p, name, value, usage) }
+func (s *Set) BoolVar(p *bool, name string, value bool, usage string) {
+	s.fs.BoolVar(p, name, value, usage)
+}
 
 // DurationVar defines a duration flag (Go syntax: 500ms, 2s, 1h).
 func (s *Set) DurationVar(p *time.Duration, name string, value time.Duration, usage string) {

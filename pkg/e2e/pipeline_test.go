@@ -21,7 +21,7 @@ import (
 
 // pipeline names one test's topics and groups, so tests never share state.
 type pipeline struct {
-	raw, cleaned, enriched string
+	raw, cleaned, enriched      string
 	cleanerGroup, enricherGroup string
 }
 
