@@ -163,8 +163,19 @@ func (p *Proc) Log() string {
 }
 
 // ReadTopic reads every record of a topic's partitions from the start until
-// the high watermarks seen at the call, in partition then offset order.
+// the high watermarks seen at the call, in partition then offset order. It
+// tries again on errors a broker gives while leadership settles.
 func ReadTopic(ctx context.Context, bc broker.Config, topic string) ([]kafka.Message, error) {
+	for attempt := 1; ; attempt++ {
+		ms, err := readTopic(ctx, bc, topic)
+		if err == nil || attempt == 5 || ctx.Err() != nil {
+			return ms, err
+		}
+		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+	}
+}
+
+func readTopic(ctx context.Context, bc broker.Config, topic string) ([]kafka.Message, error) {
 	conns, err := kafka.DialContext(ctx, "tcp", bc.Brokers[0])
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
@@ -188,7 +199,7 @@ func ReadTopic(ctx context.Context, bc broker.Config, topic string) ([]kafka.Mes
 		if last <= first {
 			continue
 		}
-		r := kafka.NewReader(kafka.ReaderConfig{Brokers: bc.Brokers, Topic: topic, Partition: p.ID, MaxBytes: 16 << 20})
+		r := kafka.NewReader(kafka.ReaderConfig{Brokers: bc.Brokers, Topic: topic, Partition: p.ID, MaxBytes: 16 << 20, MaxWait: 100 * time.Millisecond})
 		if err := r.SetOffset(first); err != nil {
 			r.Close()
 			return nil, err

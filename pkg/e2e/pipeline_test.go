@@ -137,8 +137,10 @@ func TestE2EPipelineProcesses(t *testing.T) {
 
 	cl := Start(t, filepath.Join(bin, "cleaner"), p.stageArgs(bc, redisURL, p.cleanerGroup, p.raw, p.cleaned))
 	en := Start(t, filepath.Join(bin, "enricher"), p.stageArgs(bc, redisURL, p.enricherGroup, p.cleaned, p.enriched))
+	t0 := time.Now()
 	waitDrained(t, bc, p.cleanerGroup, p.raw, 2*time.Minute, cl, en)
 	waitDrained(t, bc, p.enricherGroup, p.cleaned, 2*time.Minute, cl, en)
+	drained := time.Since(t0)
 
 	enriched := readAll(t, bc, p.enriched)
 	byURL := map[string]int{}
@@ -183,7 +185,8 @@ func TestE2EPipelineProcesses(t *testing.T) {
 			t.Errorf("%s did not leave its group cleanly", pr.Name)
 		}
 	}
-	t.Logf("processes on the real broker: %d pages + 2 malformed in, %d enriched out, %d dead-lettered", n, len(enriched), len(dead))
+	t.Logf("processes on the real broker: %d pages + 2 malformed in, %d enriched out, %d dead-lettered; drained in %s",
+		n, len(enriched), len(dead), drained.Round(time.Millisecond))
 }
 
 // TestE2ESigtermMidStream stops the cleaner with SIGTERM while it is busy and
