@@ -18,6 +18,7 @@ import (
 	"github.com/newsflow/newsflow/pkg/extract"
 	newsflowv1 "github.com/newsflow/newsflow/pkg/gen/newsflow/v1"
 	"github.com/newsflow/newsflow/pkg/lang"
+	"github.com/newsflow/newsflow/pkg/replay"
 	"github.com/newsflow/newsflow/pkg/stage"
 	"github.com/newsflow/newsflow/pkg/urlnorm"
 	"github.com/newsflow/newsflow/pkg/wire"
@@ -158,6 +159,9 @@ func (c *Cleaner) Handler() stage.Handler {
 		story, err := c.Clean(ctx, &raw)
 		if err != nil || story == nil {
 			return nil, err
+		}
+		if rev := replay.RevisionOf(in); rev > 0 {
+			story.Revision = rev
 		}
 		value, headers, err := wire.Encode(story)
 		if err != nil {

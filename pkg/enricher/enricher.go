@@ -13,6 +13,7 @@ import (
 
 	"github.com/newsflow/newsflow/pkg/enrich"
 	newsflowv1 "github.com/newsflow/newsflow/pkg/gen/newsflow/v1"
+	"github.com/newsflow/newsflow/pkg/replay"
 	"github.com/newsflow/newsflow/pkg/stage"
 	"github.com/newsflow/newsflow/pkg/wire"
 )
@@ -87,6 +88,9 @@ func (e *Enricher) Handler() stage.Handler {
 		var a newsflowv1.CleanedArticle
 		if err := wire.Decode(in, &a); err != nil {
 			return nil, err
+		}
+		if rev := replay.RevisionOf(in); rev > 0 {
+			a.Revision = rev
 		}
 		if a.GetStoryId() == "" {
 			return nil, stage.Rejectf("malformed", "cleaned article without story_id")

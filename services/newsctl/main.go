@@ -12,10 +12,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
 	"github.com/newsflow/newsflow/pkg/broker"
 	"github.com/newsflow/newsflow/pkg/config"
+	"github.com/newsflow/newsflow/pkg/redisconn"
 )
 
 func main() {
@@ -30,7 +32,17 @@ func main() {
 
 // globals are the connection flags every Kafka-facing command shares.
 type globals struct {
-	brokers []string
+	brokers  []string
+	redisURL string
+}
+
+// redis connects to the Redis of --redis-url.
+func (g *globals) redis() (redis.UniversalClient, error) {
+	rc := redisconn.Config{URL: g.redisURL, Timeout: 5 * time.Second}
+	if err := rc.Validate(); err != nil {
+		return nil, err
+	}
+	return rc.Client()
 }
 
 func (g *globals) broker() (broker.Config, error) {
@@ -52,16 +64,23 @@ Start with "newsctl dev PAGE...": the whole pipeline in one process, no setup.`,
 	}
 	root.PersistentFlags().StringSliceVar(&g.brokers, "brokers", envList("brokers", "127.0.0.1:9092"),
 		"Kafka bootstrap brokers (env "+config.EnvName("brokers")+")")
-	root.AddCommand(newDevCmd(), newTopicsCmd(g), newExtractCmd(), newEnrichCmd())
+	root.PersistentFlags().StringVar(&g.redisURL, "redis-url", envOr("redis-url", "redis://127.0.0.1:6379/0"),
+		"Redis of the pipeline's dedup and replay state (env "+config.EnvName("redis-url")+")")
+	root.AddCommand(newDevCmd(), newTopicsCmd(g), newExtractCmd(), newEnrichCmd(), newReplayCmd(g), newTailCmd(g), newLagCmd(g), newDLQCmd(g), newGroupsCmd(g))
 	return root
+}
+
+// envOr returns the flag's NEWSFLOW_ variable, or def.
+func envOr(flag, def string) string {
+	if v, ok := os.LookupEnv(config.EnvName(flag)); ok {
+		return v
+	}
+	return def
 }
 
 // envList returns the comma-separated list in the flag's NEWSFLOW_ variable, or def.
 func envList(flag, def string) []string {
-	v, ok := os.LookupEnv(config.EnvName(flag))
-	if !ok {
-		v = def
-	}
+	v := envOr(flag, def)
 	var out []string
 	for _, s := range strings.Split(v, ",") {
 		if s = strings.TrimSpace(s); s != "" {
