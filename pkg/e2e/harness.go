@@ -20,6 +20,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/newsflow/newsflow/pkg/broker"
+	"github.com/newsflow/newsflow/pkg/testenv"
 )
 
 // BinDirVar names a folder with prebuilt binaries (make sets it to bin/).
@@ -36,6 +37,7 @@ var (
 // temporary folder.
 func Binaries(t testing.TB) string {
 	t.Helper()
+	testenv.SkipIfShort(t)
 	if d := os.Getenv(BinDirVar); d != "" {
 		for _, b := range []string{"cleaner", "enricher", "newsctl"} {
 			if _, err := os.Stat(filepath.Join(d, b)); err != nil {

@@ -40,6 +40,7 @@ func missing(t testing.TB, what, variable string) {
 // Kafka returns the connection to the real test broker.
 func Kafka(t testing.TB) broker.Config {
 	t.Helper()
+	SkipIfShort(t)
 	v := os.Getenv(BrokersVar)
 	if v == "" {
 		missing(t, "the Kafka broker", BrokersVar)
@@ -57,6 +58,7 @@ func Kafka(t testing.TB) broker.Config {
 // client is closed when the test ends.
 func Redis(t testing.TB) (redis.UniversalClient, string) {
 	t.Helper()
+	SkipIfShort(t)
 	v := os.Getenv(RedisVar)
 	if v == "" {
 		missing(t, "redis-server", RedisVar)
@@ -73,6 +75,15 @@ func Redis(t testing.TB) (redis.UniversalClient, string) {
 		missing(t, "redis-server at "+v+" ("+err.Error()+")", RedisVar)
 	}
 	return c, v
+}
+
+// SkipIfShort skips an integration or end-to-end test in the -short (unit)
+// tier; `make test-integration` runs it against the real services.
+func SkipIfShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: skipped in the -short (unit) tier; make test-integration runs it against the real services")
+	}
 }
 
 // Name returns a name unique to this run, for topics, groups and key prefixes.
