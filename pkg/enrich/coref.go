@@ -11,6 +11,7 @@ import (
 // lone organisation word joins the one organisation it heads. Candidates
 // that stay unresolved are dropped.
 func (n *ner) merge() []Entity {
+	n.coordinate()
 	cands := n.cands
 	toks := n.d.toks
 
@@ -63,18 +64,32 @@ func (n *ner) merge() []Entity {
 		}
 	}
 	lastWord := map[string]string{}
+	firstWord := map[string]string{} // "Ahold" -> "Ahold Delhaize"
+	note := func(m map[string]string, w, canon string) {
+		if old, ok := m[w]; ok && old != canon {
+			m[w] = ""
+			return
+		}
+		m[w] = canon
+	}
 	for _, c := range cands {
 		if c.typ != Org {
 			continue
 		}
 		canon := n.orgCanon(c)
 		f := strings.Fields(c.name)
-		lw := f[len(f)-1]
-		if old, ok := lastWord[lw]; ok && old != canon {
-			lastWord[lw] = ""
-			continue
+		note(lastWord, f[len(f)-1], canon)
+		if len(f) > 1 && !n.r.lists["org_words"][f[0]] && !n.commonWord(strings.ToLower(f[0])) {
+			note(firstWord, f[0], canon)
 		}
-		lastWord[lw] = canon
+	}
+	// Countries named in the story choose between towns of the same name
+	// (Valencia in a story about Spain is in Spain).
+	countries := map[string]int{}
+	for _, c := range cands {
+		if c.typ == Place && c.code != "" && c.alts == "" {
+			countries[c.code]++
+		}
 	}
 
 	type agg struct {
@@ -99,10 +114,21 @@ func (n *ner) merge() []Entity {
 			canon = n.orgCanon(c)
 		case c.typ == "" && lastWord[c.name] != "" && n.r.lists["org_words"][c.name]:
 			typ, canon = Org, lastWord[c.name]
+		case single && firstWord[c.name] != "" && (c.typ == "" || c.typ == Person || c.typ == Org):
+			typ, canon = Org, firstWord[c.name]
 		case c.typ == Place:
 			canon = c.name
 			if c.canon != "" {
 				canon = c.canon
+			}
+			if c.alts != "" {
+				// switch from the biggest town only on clear evidence: one
+				// mention of Canada does not move London
+				for _, alt := range strings.Split(c.alts, ",") {
+					if countries[alt] >= countries[code]+2 {
+						code = alt
+					}
+				}
 			}
 		default:
 			continue // unresolved
@@ -174,4 +200,44 @@ func containsWords(long, short string) bool {
 		}
 	}
 	return true
+}
+
+// coordinate gives an unresolved single name the type of a name it is
+// listed with ("Lightspeed Venture Partners and Salesforce"), and a place
+// without a country the country of a place it is listed with ("Hatay and
+// Adana").
+func (n *ner) coordinate() {
+	byStart := make(map[int]int, len(n.cands))
+	byEnd := make(map[int]int, len(n.cands))
+	for i, c := range n.cands {
+		byStart[c.a] = i
+		byEnd[c.b] = i
+	}
+	toks := n.d.toks
+	partner := func(c cand) (cand, bool) {
+		if c.a >= 2 && (toks[c.a-1].text == "and" || toks[c.a-1].text == "or" || toks[c.a-1].text == ",") {
+			if j, ok := byEnd[c.a-1]; ok && n.cands[j].typ != "" {
+				return n.cands[j], true
+			}
+		}
+		if c.b+1 < len(toks) && (toks[c.b].text == "and" || toks[c.b].text == "or") {
+			if j, ok := byStart[c.b+1]; ok && n.cands[j].typ != "" {
+				return n.cands[j], true
+			}
+		}
+		return cand{}, false
+	}
+	for i := range n.cands {
+		c := &n.cands[i]
+		switch {
+		case c.typ == "" && c.b-c.a == 1 && !n.r.lists["org_words"][c.name]:
+			if p, ok := partner(*c); ok && p.typ == Org {
+				c.typ = Org
+			}
+		case c.typ == Place && c.code == "":
+			if p, ok := partner(*c); ok && p.typ == Place && p.alts == "" {
+				c.code = p.code
+			}
+		}
+	}
 }

@@ -19,6 +19,7 @@ var dataFS embed.FS
 // placeRec is one gazetteer entry.
 type placeRec struct {
 	code string // ISO 3166-1 alpha-2, "" for regions spanning countries
+	alts string // towns: other countries with a big town of this name ("ES" for Valencia)
 	kind byte   // 'C' country, 'S' state/region, 'T' town, 'R' region
 	lang string // "*" any language, "x" any but English, or one ISO 639-1 code
 }
@@ -197,7 +198,8 @@ func (r *resources) addPlace(f []string) error {
 		delete(r.places, f[0])
 		return nil
 	}
-	r.places[f[0]] = placeRec{code: f[1], kind: f[2][0], lang: f[3]}
+	code, alts, _ := strings.Cut(f[1], ",")
+	r.places[f[0]] = placeRec{code: code, alts: alts, kind: f[2][0], lang: f[3]}
 	return nil
 }
 

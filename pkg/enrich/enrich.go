@@ -278,7 +278,7 @@ type Enricher struct {
 
 // New returns an Enricher with every part enabled unless options say
 // otherwise. It parses the embedded data on the first call in a process
-// (about 60 ms) and loads the language models when language detection is
+// (tens of milliseconds) and loads the language models when language detection is
 // enabled.
 func New(opts ...Option) (*Enricher, error) {
 	c := config{enabled: map[Part]bool{}, keywords: 10, summary: 3, wpm: 230, maxRunes: 200000}

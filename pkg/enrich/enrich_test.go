@@ -123,6 +123,12 @@ func TestSeedGolden(t *testing.T) {
 
 // checkInvariants asserts properties every result must have.
 func checkInvariants(t *testing.T, in Input, res Result) {
+	checkInvariantsLang(t, in, res, res.Language == "en")
+}
+
+// checkInvariantsLang checks the surface of mentions only when strict:
+// other languages may inflect names (Москве for Москва).
+func checkInvariantsLang(t *testing.T, in Input, res Result, strict bool) {
 	t.Helper()
 	runes := []rune(in.Text)
 	for _, ent := range res.Entities {
@@ -137,7 +143,7 @@ func checkInvariants(t *testing.T, in Input, res Result) {
 				t.Fatalf("%q: mention %v out of range", ent.Name, m)
 			}
 			surface := string(runes[m.Start:m.End])
-			if !strings.Contains(ent.Name, surface) && !strings.Contains(surface, ent.Name) && ent.Type != Org {
+			if strict && !strings.Contains(ent.Name, surface) && !strings.Contains(surface, ent.Name) && ent.Type != Org {
 				t.Errorf("%s %q: mention %v reads %q", ent.Type, ent.Name, m, surface)
 			}
 		}

@@ -30,11 +30,21 @@ type phrase struct {
 
 func (r *resources) keywords(d, title *doc, lang string, ents []Entity, limit int) []Keyword {
 	en := lang == "en"
+	// tokens inside entity mentions: names come from the entities
+	inEntity := map[int]bool{}
+	for _, e := range ents {
+		for _, m := range e.Mentions {
+			inEntity[m.Start] = true
+		}
+	}
 	content := func(t *token) bool {
-		if t.kind != tWord || utf8.RuneCountInString(t.text) < 2 {
+		if t.kind != tWord || utf8.RuneCountInString(t.text) < 2 || inEntity[t.start] {
 			return false
 		}
-		if r.isStop(lang, t.lower) {
+		if strings.HasSuffix(t.text, "'") || strings.HasSuffix(t.text, "’") {
+			return false // elided article: l', d'
+		}
+		if r.keywordStop(lang, t.lower) {
 			return false
 		}
 		if en && len(ents) > 0 && t.upper {
@@ -87,7 +97,8 @@ func (r *resources) keywords(d, title *doc, lang string, ents []Entity, limit in
 	var run []int
 	for i := range d.toks {
 		t := &d.toks[i]
-		if content(t) && (len(run) == 0 || d.toks[run[len(run)-1]].sent == t.sent) && !(len(run) > 0 && t.newline) {
+		sameCase := len(run) == 0 || t.upper == d.toks[run[len(run)-1]].upper || d.toks[run[len(run)-1]].sentStart
+		if content(t) && sameCase && (len(run) == 0 || d.toks[run[len(run)-1]].sent == t.sent) && !(len(run) > 0 && t.newline) {
 			run = append(run, i)
 			continue
 		}
@@ -189,4 +200,25 @@ func (r *resources) nounLike(w string) bool {
 func (r *resources) verbOrAdverb(w string) bool {
 	c, ok := r.lexicon[w]
 	return ok && (c == 'V' || c == 'R')
+}
+
+// genericNouns are English nouns too vague to be keywords.
+var genericNouns = map[string]bool{"year": true, "years": true, "week": true, "weeks": true, "month": true, "months": true, "day": true, "days": true, "time": true, "times": true, "people": true, "way": true, "part": true, "number": true, "thing": true, "things": true, "lot": true, "end": true, "today": true, "yesterday": true, "percent": true, "per": true, "cent": true, "statement": true, "side": true, "sides": true}
+
+// keywordStop reports words that never start or end a keyphrase. For
+// English the stopwords-iso list is too wide for keyphrases (it has
+// "state", "world", "research"), so nouns in the lexicon stay content words
+// unless they are generic.
+func (r *resources) keywordStop(lang, w string) bool {
+	if lang != "en" {
+		return r.isStop(lang, w)
+	}
+	if genericNouns[w] {
+		return true
+	}
+	if !r.isStop(lang, w) {
+		return false
+	}
+	c, ok := r.lexicon[w]
+	return !ok || c != 'N'
 }

@@ -64,6 +64,7 @@ type cand struct {
 	name  string // surface form, spaces normalised
 	canon string // canonical name from a list ("" if none)
 	code  string // country code for places
+	alts  string // other possible country codes of a town ("ES")
 	kind  byte   // gazetteer kind for places
 }
 
@@ -98,30 +99,61 @@ func (r *resources) entities(d *doc, lang string) []Entity {
 		if !n.capWord(k) {
 			continue
 		}
-		a, b := k, k+1
-		for b < len(toks) {
-			if toks[b].sent != toks[k].sent || toks[b].newline {
-				break
-			}
-			if n.capWord(b) {
-				b++
-				continue
-			}
-			// up to two connectors between capitalised words
-			c := 0
-			for c < 2 && b+c < len(toks) && n.connector(b+c) {
-				c++
-			}
-			if c > 0 && b+c < len(toks) && toks[b+c].sent == toks[k].sent && n.capWord(b+c) {
-				b += c + 1
-				continue
-			}
-			break
-		}
-		n.run(a, b)
+		b := n.extend(k)
+		n.run(k, b)
 		k = b - 1
 	}
 	return n.merge()
+}
+
+// extend returns the end of the capitalised run starting at token k.
+func (n *ner) extend(k int) int {
+	toks := n.d.toks
+	sent := toks[k].sent
+	b := k + 1
+	// a known name may contain lower-case words ("Food and Drug
+	// Administration", "Centers for Disease Control and Prevention")
+	if h := n.gaz(k, min(len(toks), k+max(n.r.maxPlace, n.r.maxOrg))); h.n > 1 && toks[k+h.n-1].sent == sent {
+		b = k + h.n
+	}
+	orgOf := false // an organisation word followed by "of"/"for" so far
+	for b < len(toks) {
+		if toks[b].sent != sent || toks[b].newline {
+			break
+		}
+		if n.capWord(b) {
+			if h := n.gaz(b, min(len(toks), b+max(n.r.maxPlace, n.r.maxOrg))); h.n > 1 && toks[b+h.n-1].sent == sent {
+				b += h.n
+				continue
+			}
+			b++
+			continue
+		}
+		// initials: "P. Veeramuthuvel", "George W. Bush"
+		if toks[b].text == "." && toks[b].bstart == toks[b-1].bend && utf8.RuneCountInString(strings.ReplaceAll(toks[b-1].text, ".", "")) <= 2 && toks[b-1].upper && b+1 < len(toks) && toks[b+1].sent == sent && n.capWord(b+1) {
+			b += 2
+			continue
+		}
+		if t := toks[b].text; (t == "of" || t == "for") && !orgOf {
+			for i := k; i < b; i++ {
+				if n.r.lists["org_words"][toks[i].text] {
+					orgOf = true
+				}
+			}
+		}
+		// up to two connectors between capitalised words; "and" only
+		// inside "Association of School and College Leaders"
+		c := 0
+		for c < 2 && b+c < len(toks) && (n.connector(b+c) || (orgOf && toks[b+c].text == "and")) {
+			c++
+		}
+		if c > 0 && b+c < len(toks) && toks[b+c].sent == sent && n.capWord(b+c) {
+			b += c + 1
+			continue
+		}
+		break
+	}
+	return b
 }
 
 // capWord reports whether token k can be part of a name.
@@ -152,13 +184,28 @@ func (n *ner) connector(k int) bool {
 // common reports whether token k is an ordinary word of the language
 // (lexicon or stop word), judged on its lower-case form.
 func (n *ner) common(k int) bool {
-	t := &n.d.toks[k]
+	return n.commonWord(n.d.toks[k].lower)
+}
+
+func (n *ner) commonWord(lower string) bool {
 	if n.en {
-		if _, ok := n.r.lexicon[t.lower]; ok {
+		if _, ok := n.r.lexicon[lower]; ok {
 			return true
 		}
 	}
-	return n.r.isStop(n.lang, t.lower)
+	return n.r.isStop(n.lang, lower)
+}
+
+// firstName reports whether s is a known first name, also without accents
+// (Éric -> Eric).
+func (n *ner) firstName(s string) bool {
+	if n.r.firstNames[s] {
+		return true
+	}
+	if f := foldLatin(s); f != s {
+		return n.r.firstNames[f]
+	}
+	return false
 }
 
 // gaz returns the longest gazetteer match starting at token k and ending at
@@ -170,6 +217,9 @@ func (n *ner) gaz(k, end int) gazHit {
 	var best gazHit
 	maxN := max(n.r.maxPlace, n.r.maxOrg)
 	for l := min(maxN, end-k); l >= 1; l-- {
+		if n.d.toks[k+l-1].kind != tWord {
+			continue
+		}
 		s := n.d.span(k, k+l)
 		if org, ok := n.r.orgs[s]; ok {
 			best = gazHit{n: l, org: org, name: s}
@@ -185,7 +235,7 @@ func (n *ner) gaz(k, end int) gazHit {
 			}
 		}
 	}
-	if best.n == end-k || best.n > 0 {
+	if best.n > 0 {
 		n.gazAt[k] = best
 	}
 	return best
@@ -223,7 +273,7 @@ func (n *ner) known(k, end int) bool {
 		return true
 	}
 	l := n.r.lists
-	return n.r.firstNames[t.text] || l["titles"][t.text] || l["demonyms"][t.text] || l["org_words"][t.text]
+	return n.firstName(t.text) || l["titles"][t.text] || l["demonyms"][t.text] || l["org_words"][t.text]
 }
 
 // run interprets the capitalised run [a, b).
@@ -243,6 +293,14 @@ func (n *ner) run(a, b int) {
 	hits := make(map[int]gazHit)
 	lists := n.r.lists
 	for i := a; i < b; {
+		if toks[i].kind != tWord {
+			labels[i-a] = lConnector
+			if toks[i].text == "." && i > a && labels[i-1-a] == lUnknown {
+				labels[i-a] = lUnknown // the dot of an initial: "P. Veeramuthuvel"
+			}
+			i++
+			continue
+		}
 		if h := n.gaz(i, b); h.n > 0 {
 			hits[i] = h
 			for j := i; j < i+h.n; j++ {
@@ -252,43 +310,49 @@ func (n *ner) run(a, b int) {
 			continue
 		}
 		t := toks[i].text
+		prevName := i > a && labels[i-1-a] == lUnknown
 		switch {
-		case n.connector(i):
+		case n.connector(i) || toks[i].text == "and":
 			labels[i-a] = lConnector
-		case lists["titles"][t]:
+		case lists["titles"][t] && !(prevName && n.firstName(toks[i-1].text)):
 			labels[i-a] = lTitle
 		case lists["demonyms"][t] || n.demonymLike(i, b):
 			labels[i-a] = lDemonym
-		case lists["misc"][t]:
+		case lists["misc"][t] && !(prevName && (n.firstName(toks[i-1].text) || toks[i].allCaps)):
+			// "Theresa May" and "Mistral AI" keep their last word
 			labels[i-a] = lMisc
 		case lists["org_words"][t] || (i > a && lists["club_words"][t]):
 			labels[i-a] = lOrgWord
-		case lists["place_words"][t]:
+		case lists["place_words"][t] && i > a, lists["place_prefixes"][t] && i+1 < b:
 			labels[i-a] = lPlaceWord
 		}
 		i++
 	}
-	// multi-word titles and misc entries (Prime Minister, World Cup)
 	n.multiWord(a, b, labels)
+
+	// An event (Berlin Marathon, ATP Finals, Cannes Film Festival) keeps
+	// only the places, organisations and acronyms inside it.
+	if last := toks[b-1].text; lists["events"][last] && labels[b-1-a] != lGaz && b-a >= 2 {
+		for i := a; i < b-1; i++ {
+			switch {
+			case labels[i-a] == lGaz && hits[i].n > 0:
+				h := hits[i]
+				n.addGaz(i, i+h.n, h)
+			case labels[i-a] == lUnknown && toks[i].allCaps && !n.common(i):
+				n.add(cand{a: i, b: i + 1, typ: Org, name: toks[i].text})
+			}
+		}
+		return
+	}
 
 	// An organisation word heads an organisation.
 	if w := n.orgHead(a, b, labels); w >= 0 {
-		s := a
-		for s < w && (labels[s-a] == lDemonym || labels[s-a] == lMisc || labels[s-a] == lConnector) {
-			s++
-		}
+		s := n.orgStart(a, w, labels)
 		e := n.orgTail(w+1, a, b, labels)
-		// Something before the organisation that is not part of it
-		// (a person: "Tesla CEO Elon Musk" has no org word, but
-		// "Oxford University professor" does): handle separately.
 		if s > a {
 			n.pieces(a, s, labels[:s-a], hits, false)
 		}
-		if e-s >= 2 || lists["org_single"][toks[s].text] {
-			n.add(cand{a: s, b: e, typ: Org, name: n.name(s, e)})
-		} else {
-			n.add(cand{a: s, b: e, typ: "", name: n.name(s, e)}) // lone "Ministry": coreference only
-		}
+		n.addOrg(s, e, labels[s-a:e-a], hits)
 		if e < b {
 			n.pieces(e, b, labels[e-a:], hits, false)
 		}
@@ -297,14 +361,64 @@ func (n *ner) run(a, b int) {
 	n.pieces(a, b, labels, hits, false)
 }
 
-// orgTail extends an organisation ending before e over "of ..." parts:
-// "Ministry of Defence", "University of Oxford", "Ministry of Foreign
-// Affairs". A title followed by unknown words ends it ("University of
-// Oxford Professor John Smith").
+// orgStart finds where the organisation headed by token w begins: after
+// leading non-entity words, and after "of"/"at" when what comes before is
+// a person ("Sarah Whitfield of University College London").
+func (n *ner) orgStart(a, w int, labels []label) int {
+	s := a
+	for s < w && (labels[s-a] == lMisc || labels[s-a] == lConnector) {
+		s++
+	}
+	for i := w - 1; i > s; i-- {
+		if labels[i-a] != lConnector {
+			continue
+		}
+		left := labels[s-a : i-a]
+		hasName := false
+		for _, l := range left {
+			if l == lOrgWord {
+				return s
+			}
+			if l == lUnknown {
+				hasName = true
+			}
+		}
+		if hasName {
+			return i + 1
+		}
+		return s
+	}
+	return s
+}
+
+// addOrg adds the organisation [s, e). A known country in front of a known
+// organisation is split off ("U.S. Senate" -> U.S. + Senate).
+func (n *ner) addOrg(s, e int, labels []label, hits map[int]gazHit) {
+	if h, ok := hits[s]; ok && h.org == "" && h.rec.kind == 'C' && s+h.n < e {
+		if canon, ok := n.r.orgs[n.d.span(s+h.n, e)]; ok {
+			n.addGaz(s, s+h.n, h)
+			n.add(cand{a: s + h.n, b: e, typ: Org, name: n.name(s+h.n, e), canon: canon})
+			return
+		}
+	}
+	if e-s >= 2 || n.r.lists["org_single"][n.d.toks[s].text] {
+		n.add(cand{a: s, b: e, typ: Org, name: n.name(s, e)})
+		return
+	}
+	n.add(cand{a: s, b: e, name: n.name(s, e)}) // lone "Ministry": coreference only
+}
+
+// orgTail extends an organisation whose head ends before e: over names
+// right after the head ("University College London") and over "of ..."
+// parts ("Ministry of Defence", "Ministry of Foreign Affairs"). A title
+// followed by a name ends it ("University of Oxford Professor John Smith").
 func (n *ner) orgTail(e, a, b int, labels []label) int {
+	for e < b && (labels[e-a] == lGaz || labels[e-a] == lUnknown || labels[e-a] == lOrgWord) {
+		e++
+	}
 	for e+1 < b && labels[e-a] == lConnector {
 		k := e + 1
-		for k < b && labels[k-a] != lConnector && labels[k-a] != lDemonym && labels[k-a] != lMisc {
+		for k < b && labels[k-a] != lConnector && labels[k-a] != lMisc {
 			k++
 		}
 		for t := e + 1; t < k; t++ {
@@ -324,6 +438,9 @@ func (n *ner) orgTail(e, a, b int, labels []label) int {
 // multiWord relabels two-word titles and events written with a space.
 func (n *ner) multiWord(a, b int, labels []label) {
 	for i := a; i+1 < b; i++ {
+		if labels[i-a] == lGaz || labels[i+1-a] == lGaz {
+			continue
+		}
 		two := n.d.span(i, i+2)
 		switch {
 		case n.r.lists["titles"][two]:
@@ -334,19 +451,12 @@ func (n *ner) multiWord(a, b int, labels []label) {
 	}
 }
 
-// orgHead returns the index of the last organisation word that heads an
-// organisation in [a, b), or -1.
+// orgHead returns the index of the last organisation word in [a, b), or -1.
 func (n *ner) orgHead(a, b int, labels []label) int {
 	for i := b - 1; i >= a; i-- {
-		if labels[i-a] != lOrgWord {
-			continue
+		if labels[i-a] == lOrgWord {
+			return i
 		}
-		// an org word after a title and a name belongs to neither:
-		// "Health Minister Jane Doe Foundation" is rare; keep it simple.
-		if i == a && b-a == 1 {
-			return i // lone word: resolved by coreference or org_single
-		}
-		return i
 	}
 	return -1
 }
@@ -375,6 +485,7 @@ func (n *ner) demonymLike(i, b int) bool {
 // classifies each remaining piece. titled says a title precedes a.
 func (n *ner) pieces(a, b int, labels []label, hits map[int]gazHit, titled bool) {
 	i := a
+	prevPerson := false
 	for i < b {
 		l := labels[i-a]
 		if l == lTitle {
@@ -383,7 +494,21 @@ func (n *ner) pieces(a, b int, labels []label, hits map[int]gazHit, titled bool)
 			continue
 		}
 		if l == lDemonym || l == lMisc || l == lConnector {
+			affil := l == lConnector && prevPerson && (n.d.toks[i].text == "of" || n.d.toks[i].text == "at")
 			i++
+			if affil && i < b && labels[i-a] != lConnector {
+				j := i
+				for j < b && labels[j-a] != lConnector && labels[j-a] != lTitle && labels[j-a] != lDemonym && labels[j-a] != lMisc {
+					j++
+				}
+				// "Stacy Rasgon of Bernstein": an unknown name after a
+				// person and "of" is where the person works.
+				if h, ok := hits[i]; !ok || (h.org == "" && h.n != j-i) {
+					n.add(cand{a: i, b: j, typ: Org, name: n.name(i, j)})
+					i, prevPerson = j, false
+					continue
+				}
+			}
 			continue
 		}
 		j := i
@@ -392,12 +517,14 @@ func (n *ner) pieces(a, b int, labels []label, hits map[int]gazHit, titled bool)
 			if lj == lTitle || lj == lDemonym || lj == lMisc {
 				break
 			}
-			if lj == lConnector && (j+1 >= b || labels[j+1-a] != lPlaceWord) && !n.nameParticle(j) {
+			if lj == lConnector && (j+1 >= b || labels[j+1-a] != lPlaceWord) && (!n.nameParticle(j) || j+1 >= b || labels[j+1-a] == lGaz || labels[j-1-a] == lGaz) {
 				break
 			}
 			j++
 		}
+		before := len(n.cands)
 		n.piece(i, j, labels[i-a:j-a], hits, titled)
+		prevPerson = len(n.cands) > before && n.cands[len(n.cands)-1].typ == Person
 		titled = false
 		i = j
 	}
@@ -406,12 +533,19 @@ func (n *ner) pieces(a, b int, labels []label, hits map[int]gazHit, titled bool)
 // nameParticle reports connectors that belong inside personal names
 // (Ursula von der Leyen, Luiz Inácio Lula da Silva).
 func (n *ner) nameParticle(k int) bool {
-	switch n.d.toks[k].text {
-	case "von", "van", "der", "den", "de", "da", "del", "della", "di", "du", "la", "le", "bin", "al":
+	return isParticle(n.d.toks[k].text)
+}
+
+func isParticle(w string) bool {
+	switch w {
+	case "von", "van", "der", "den", "de", "da", "del", "della", "di", "du", "la", "le", "bin", "al", "dos", "das":
 		return true
 	}
 	return false
 }
+
+// articles that start place names but never personal names.
+var articles = map[string]bool{"The": true, "El": true, "La": true, "Le": true, "Los": true, "Las": true, "Les": true, "Il": true, "Al": true}
 
 // piece classifies one piece [a, b) of a run that has no title, demonym or
 // organisation word inside.
@@ -423,22 +557,62 @@ func (n *ner) piece(a, b int, labels []label, hits map[int]gazHit, titled bool) 
 	if a >= b {
 		return
 	}
+	// words before a first name are roles the lists lack ("Councillor
+	// Helen Hayden", German "Finanzminister Lars Klingbeil"), or a place
+	// ("России Владимир Путин" after a title)
+	for p := a + 1; p < b-1 && p < a+3; p++ {
+		if n.firstName(toks[p].text) && labels[p-a] == lUnknown {
+			strip, gazOnly := true, true
+			for k := a; k < p; k++ {
+				if labels[k-a] != lGaz {
+					gazOnly = false
+				}
+				if labels[k-a] != lUnknown || (n.en && !n.common(k) && !roleWord(toks[k].text) && !n.r.lists["title_cues"][toks[k].lower]) || n.firstName(toks[k].text) {
+					strip = false
+				}
+			}
+			if gazOnly && !(hits[a].n == b-a) {
+				for k := a; k < p; {
+					h := hits[k]
+					if h.n == 0 {
+						break
+					}
+					n.addGaz(k, k+h.n, h)
+					k += h.n
+				}
+				strip = true
+			}
+			if strip {
+				labels, a = labels[p-a:], p
+				titled = titled || !gazOnly
+			}
+			break
+		}
+	}
 	size := b - a
 	cueBefore := titled || n.titleCueBefore(a)
-	// one gazetteer entry covering the piece
-	if h, ok := hits[a]; ok && h.n == size {
-		if h.org != "" {
-			n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b), canon: h.org})
-			return
-		}
-		if cueBefore && h.rec.kind == 'T' && size == 1 {
-			n.add(cand{a: a, b: b, typ: Person, name: n.name(a, b)})
-			return
-		}
-		n.add(cand{a: a, b: b, typ: Place, name: n.name(a, b), canon: h.name, code: h.rec.code, kind: h.rec.kind})
+	orgCue := n.orgCueBefore(a) || n.orgCueAfter(b)
+	app := n.apposition(b)
+	h, whole := hits[a]
+	whole = whole && h.n == size
+	switch {
+	case whole && h.org != "":
+		n.addGaz(a, b, h)
+		return
+	case whole && (h.rec.kind == 'C' || h.rec.kind == 'S' || h.rec.kind == 'R'):
+		n.addGaz(a, b, h)
+		return
+	case whole && orgCue && !cueBefore:
+		n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+		return
+	case whole && cueBefore && size == 1:
+		n.add(cand{a: a, b: b, typ: Person, name: n.name(a, b)})
+		return
+	case whole:
+		n.addGaz(a, b, h)
 		return
 	}
-	// place words: "Sichuan Province", "Lake Geneva", "Oxford Street"
+	// place words: "Sichuan Province", "Oxford Street", "Lake Geneva"
 	if size >= 2 && (labels[size-1] == lPlaceWord || labels[0] == lPlaceWord) {
 		code := ""
 		for k := a; k < b; k++ {
@@ -447,18 +621,35 @@ func (n *ner) piece(a, b int, labels []label, hits map[int]gazHit, titled bool) 
 				break
 			}
 		}
+		if code == "" {
+			code = n.codeAfter(b)
+		}
 		n.add(cand{a: a, b: b, typ: Place, name: n.name(a, b), code: code})
 		return
 	}
-	first := toks[a].text
-	if size >= 2 && (cueBefore || n.r.firstNames[first]) {
-		n.add(cand{a: a, b: b, typ: Person, name: n.name(a, b)})
+	if articles[toks[a].text] && size >= 2 {
+		// "The Oval", "El Granado": a place or an organisation, never a person
+		switch {
+		case n.placeCueBefore(a):
+			n.add(cand{a: a, b: b, typ: Place, name: n.name(a, b), code: n.codeAfter(b)})
+		case orgCue || app == Org:
+			n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+		}
 		return
 	}
 	if size >= 2 {
-		// several gazetteer entries in a row ("Moscow Kiev") or a place
-		// followed by unknown words ("China Daily")
-		if hasGaz := labels[0] == lGaz; hasGaz {
+		switch {
+		case orgCue && !cueBefore && !n.firstName(toks[a].text):
+			n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+			return
+		case cueBefore || n.firstName(toks[a].text) || app == Person:
+			n.add(cand{a: a, b: b, typ: Person, name: n.name(a, b)})
+			return
+		case app == Org:
+			n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+			return
+		}
+		if labels[0] == lGaz {
 			allGaz := true
 			for _, l := range labels {
 				if l != lGaz {
@@ -466,6 +657,7 @@ func (n *ner) piece(a, b int, labels []label, hits map[int]gazHit, titled bool) 
 				}
 			}
 			if allGaz {
+				// several gazetteer entries in a row
 				for k := a; k < b; {
 					h := hits[k]
 					if h.n == 0 {
@@ -477,11 +669,16 @@ func (n *ner) piece(a, b int, labels []label, hits map[int]gazHit, titled bool) 
 				return
 			}
 			if n.en {
+				// a place followed by unknown words: "China Daily"
 				n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
 			}
 			return
 		}
 		if !n.en {
+			return
+		}
+		if n.placeCueBefore(a) && n.placeNounBefore(a) {
+			n.add(cand{a: a, b: b, typ: Place, name: n.name(a, b), code: n.codeAfter(b)})
 			return
 		}
 		allCommon := true
@@ -493,30 +690,54 @@ func (n *ner) piece(a, b int, labels []label, hits map[int]gazHit, titled bool) 
 		if allCommon || size > 4 {
 			return
 		}
-		// a gazetteer word at the end: "Jane Washington"
 		n.add(cand{a: a, b: b, typ: Person, name: n.name(a, b)})
 		return
 	}
 	// single word
 	t := &toks[a]
+	common := n.common(a)
 	switch {
 	case labels[0] == lOrgWord:
 		n.add(cand{a: a, b: b, name: t.text})
-	case cueBefore && (n.en || n.r.firstNames[t.text] || n.r.surnames[t.text] || !n.common(a)):
+	case orgCue && !cueBefore:
+		n.add(cand{a: a, b: b, typ: Org, name: t.text})
+	case cueBefore && (n.en || n.firstName(t.text) || n.r.surnames[t.text] || !common):
 		n.add(cand{a: a, b: b, typ: Person, name: t.text})
-	case t.allCaps && utf8.RuneCountInString(strings.ReplaceAll(t.text, ".", "")) <= 6 && !n.common(a):
+	case app != "" && (!common || app == Org):
+		n.add(cand{a: a, b: b, typ: app, name: t.text})
+	case t.allCaps && utf8.RuneCountInString(strings.ReplaceAll(t.text, ".", "")) <= 6 && !common:
 		n.add(cand{a: a, b: b, typ: Org, name: t.text})
 	case !n.en:
 		n.add(cand{a: a, b: b, name: t.text}) // coreference only
-	case n.common(a) && !n.r.surnames[t.text]:
+	case common && !n.r.surnames[t.text]:
 		// a capitalised ordinary word ("Winter", "State"): nothing
 	case n.personCueAfter(b):
 		n.add(cand{a: a, b: b, typ: Person, name: t.text})
 	case n.placeCueBefore(a):
-		n.add(cand{a: a, b: b, typ: Place, name: t.text})
+		n.add(cand{a: a, b: b, typ: Place, name: t.text, code: n.codeAfter(b)})
 	default:
 		n.add(cand{a: a, b: b, name: t.text}) // unresolved: coreference only
 	}
+}
+
+// roleWord reports capitalised role nouns missing from the lists, by their
+// ending: Councillor, Shopkeeper, Economist.
+func roleWord(w string) bool {
+	for _, suf := range []string{"er", "or", "ist", "ant", "ent"} {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf)+3 {
+			return true
+		}
+	}
+	return false
+}
+
+// addGaz adds a gazetteer match as a place or an organisation.
+func (n *ner) addGaz(a, b int, h gazHit) {
+	if h.org != "" {
+		n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b), canon: h.org})
+		return
+	}
+	n.add(cand{a: a, b: b, typ: Place, name: n.name(a, b), canon: h.name, code: h.rec.code, alts: h.rec.alts, kind: h.rec.kind})
 }
 
 // titleCueBefore reports a role word right before token a ("spokesman Wang
@@ -531,6 +752,73 @@ func (n *ner) titleCueBefore(a int) bool {
 		return false
 	}
 	return n.r.lists["title_cues"][toks[k].lower] && !toks[k].upper || (toks[k].upper && n.r.lists["titles"][toks[k].text])
+}
+
+// orgCueBefore reports an organisation noun before token a, possibly
+// across a list of names: "rival Carrefour", "chains Aldi and Lidl",
+// "group, Noyb".
+func (n *ner) orgCueBefore(a int) bool {
+	toks := n.d.toks
+	for k, steps := a-1, 0; k >= 0 && steps < 8 && toks[k].sent == toks[a].sent; k, steps = k-1, steps+1 {
+		t := &toks[k]
+		switch {
+		case t.text == "," || t.text == "and" || t.text == "or":
+			continue
+		case t.kind == tWord && n.capWord(k) && steps > 0:
+			continue
+		case t.kind == tWord:
+			return n.r.lists["org_cues"][t.lower] || n.r.lists["org_cues"][t.text]
+		}
+		return false
+	}
+	return false
+}
+
+// orgCueAfter reports a word after the name that belongs to organisations:
+// "Carrefour chief executive", "Brentford coach", "Ahold, based in".
+func (n *ner) orgCueAfter(b int) bool {
+	toks := n.d.toks
+	if b < len(toks) && toks[b].text == "," {
+		b++
+	}
+	if b >= len(toks) || toks[b].kind != tWord || toks[b].upper {
+		return false
+	}
+	return n.r.lists["org_cues_after"][toks[b].lower]
+}
+
+// apposition classifies a name by the noun phrase after it: "Max Schrems,
+// the Austrian privacy campaigner" is a person, "Mistral AI, a Paris-based
+// start-up" an organisation. It returns "" when there is none.
+func (n *ner) apposition(b int) EntityType {
+	toks := n.d.toks
+	if b+2 >= len(toks) || toks[b].text != "," {
+		return ""
+	}
+	switch toks[b+1].lower {
+	case "a", "an", "the", "who", "whose":
+	default:
+		return ""
+	}
+	if toks[b+1].lower == "who" || toks[b+1].lower == "whose" {
+		return Person
+	}
+	for k := b + 2; k < len(toks) && k < b+7 && toks[k].sent == toks[b].sent; k++ {
+		t := &toks[k]
+		if t.kind != tWord {
+			if t.text == "-" || t.text == "‑" {
+				continue
+			}
+			return ""
+		}
+		if n.r.lists["title_cues"][t.lower] {
+			return Person
+		}
+		if n.r.lists["org_cues"][t.lower] {
+			return Org
+		}
+	}
+	return ""
 }
 
 // personCueAfter reports a reporting verb or an age right after token b-1:
@@ -550,13 +838,69 @@ func (n *ner) personCueAfter(b int) bool {
 	return false
 }
 
-// placeCueBefore reports a place preposition before token a ("in Bucha").
+// placeCueBefore reports a place context before token a: a preposition
+// ("in Bucha", "in nearby Todmorden") or "the town of", "the provinces of
+// Hatay and Adana".
 func (n *ner) placeCueBefore(a int) bool {
-	if a == 0 || n.d.toks[a].sentStart {
+	toks := n.d.toks
+	if a == 0 || toks[a].sentStart {
 		return false
 	}
-	p := n.d.toks[a-1]
-	return p.kind == tWord && !p.upper && n.r.lists["place_preps"][p.text]
+	k := a - 1
+	if toks[k].text == "and" || toks[k].text == "," {
+		// coordinated with a known place: "Hatay and Adana" is handled by
+		// the noun; "Paris and Lyon" by the gazetteer
+		return n.placeNounBefore(a)
+	}
+	p := &toks[k]
+	if p.kind != tWord || p.upper {
+		return false
+	}
+	if n.r.lists["place_preps"][p.text] {
+		return true
+	}
+	if n.r.lists["place_adjectives"][p.text] && k > 0 && n.r.lists["place_preps"][toks[k-1].text] {
+		return true
+	}
+	return n.placeNounBefore(a)
+}
+
+// placeNounBefore reports "<place noun> of" before token a, possibly
+// across a coordinated name: "the town of El Granado", "the provinces of
+// Hatay and Adana".
+func (n *ner) placeNounBefore(a int) bool {
+	toks := n.d.toks
+	k := a - 1
+	if k >= 0 && toks[k].text == "and" && k > 1 {
+		k -= 2 // skip "Hatay and" back to "of"
+		for k > 0 && n.capWord(k) {
+			k--
+		}
+	}
+	return k >= 1 && toks[k].text == "of" && n.r.lists["place_nouns"][toks[k-1].lower]
+}
+
+// codeAfter finds the country of an unknown place from what follows it:
+// "Zaandam in the Netherlands", "Hebden Bridge, England".
+func (n *ner) codeAfter(b int) string {
+	toks := n.d.toks
+	k := b
+	if k < len(toks) && (toks[k].text == "," || toks[k].text == "in") {
+		k++
+	} else {
+		return ""
+	}
+	if k < len(toks) && toks[k].lower == "the" {
+		k++
+	}
+	if k >= len(toks) {
+		return ""
+	}
+	h := n.gaz(k, min(len(toks), k+4))
+	if h.org == "" && h.n > 0 && (h.rec.kind == 'C' || h.rec.kind == 'S') {
+		return h.rec.code
+	}
+	return ""
 }
 
 // name returns the surface form of tokens [a, b) with single spaces.
@@ -569,3 +913,29 @@ func (n *ner) name(a, b int) string {
 }
 
 func (n *ner) add(c cand) { n.cands = append(n.cands, c) }
+
+// Latin letters with diacritics and their base letters (from Unicode NFD
+// for U+00C0..U+017F), to match "Éric" with the first name "Eric".
+var foldTable = func() map[rune]rune {
+	from := []rune("ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽž")
+	to := []rune("AAAAAACEEEEIIIINOOOOOUUUUYaaaaaaceeeeiiiinooooouuuuyyAaAaAaCcCcCcCcDdEeEeEeEeEeGgGgGgGgHhIiIiIiIiIJjKkLlLlLlNnNnNnOoOoOoRrRrRrSsSsSsSsTtTtUuUuUuUuUuUuWwYyYZzZzZz")
+	m := make(map[rune]rune, len(from))
+	for i, r := range from {
+		m[r] = to[i]
+	}
+	return m
+}()
+
+func foldLatin(s string) string {
+	for _, r := range s {
+		if _, ok := foldTable[r]; ok {
+			return strings.Map(func(r rune) rune {
+				if f, ok := foldTable[r]; ok {
+					return f
+				}
+				return r
+			}, s)
+		}
+	}
+	return s
+}

@@ -128,6 +128,12 @@ func tokenize(text string, maxTokens int) *doc {
 						if (next == 's' || next == 'S') && !startsWord(text[j+cs+ns:]) {
 							break // possessive: split below
 						}
+						if elision[text[start:j]] {
+							// French and Italian elision: l'Économie -> l' Économie
+							j += cs
+							rj++
+							break
+						}
 						j += cs
 						rj++
 						continue
@@ -170,11 +176,20 @@ func tokenize(text string, maxTokens int) *doc {
 	return d
 }
 
-// hyphenJoins decides whether left-right stays one token. Capitalised parts
-// on both sides (Ja-Ian, Mercedes-Benz) and lower case on both sides
-// (five-year) stay joined; a capitalised word glued to a lower-case one is
-// split so that "China-brokered" and "anti-Western" expose the name, except
-// for name particles (al-Assad).
+// elision marks French and Italian articles and particles written with an
+// apostrophe before the next word (l'Élysée, d'Ivoire, dell'Emilia).
+var elision = map[string]bool{"l": true, "d": true, "j": true, "m": true, "n": true, "s": true, "t": true, "c": true, "qu": true, "L": true, "D": true, "dell": true, "nell": true, "all": true, "dall": true, "sull": true}
+
+// hyphenSuffixes are lower-case second parts that make a compound
+// adjective out of a name: US-led, Kremlin-backed, Paris-based.
+var hyphenSuffixes = map[string]bool{"style": true, "era": true, "wide": true, "born": true, "made": true, "run": true, "led": true, "owned": true, "backed": true, "based": true, "friendly": true, "linked": true, "funded": true, "bound": true, "like": true, "type": true, "level": true, "only": true, "free": true, "speaking": true}
+
+// hyphenJoins decides whether left-right stays one token. Lower case on both
+// sides (five-year), capitalised parts on both sides (Ja-Ian, Mercedes-Benz)
+// and given names (Jae-myung) stay joined. A name glued to a lower-case
+// adjective part (China-brokered, US-led) or a lower-case prefix glued to a
+// name (anti-Western, pro-Russian) is split so that the name stands alone,
+// except for name particles (al-Assad).
 func hyphenJoins(left, right string) bool {
 	l, _ := utf8.DecodeLastRuneInString(left)
 	lf, _ := utf8.DecodeRuneInString(left)
@@ -186,11 +201,20 @@ func hyphenJoins(left, right string) bool {
 	if lu == ru {
 		return true
 	}
+	if lu {
+		// Name-lower: split only before an adjective-forming part.
+		end := strings.IndexFunc(right, func(r rune) bool { return !unicode.IsLetter(r) })
+		word := right
+		if end >= 0 {
+			word = right[:end]
+		}
+		return !(strings.HasSuffix(word, "ed") || hyphenSuffixes[word])
+	}
 	seg := left
 	if k := strings.LastIndexAny(left, "-‑"); k >= 0 {
 		seg = left[k+1:]
 	}
-	return !lu && lowerParticles[strings.ToLower(seg)]
+	return lowerParticles[strings.ToLower(seg)]
 }
 
 func startsWord(s string) bool {
