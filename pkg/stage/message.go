@@ -60,6 +60,19 @@ type Output struct {
 // topic); any other error is treated as transient and retried with backoff.
 type Handler func(ctx context.Context, in Input) ([]Output, error)
 
+// Result is what a BatchHandler returns for one input: its outputs, or an
+// error with the same meaning as a Handler's.
+type Result struct {
+	Outputs []Output
+	Err     error
+}
+
+// BatchHandler handles the inputs of a batch together, so that it can make
+// one round trip for all of them, and returns one Result per input, in
+// order. The Runner retries only the inputs whose Result has a transient
+// error.
+type BatchHandler func(ctx context.Context, ins []Input) []Result
+
 // Sink delivers the outputs of a batch. Write returns nil only when every
 // output has been acknowledged by the broker (or is known to be there already),
 // after which the Runner commits the batch's input offsets. A Sink must be safe

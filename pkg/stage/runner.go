@@ -112,15 +112,15 @@ type Status interface {
 // Runner consumes a topic with a consumer group and runs a Handler on every
 // record.
 type Runner struct {
-	cfg     Config
-	bc      broker.Config
-	handler Handler
-	sink    Sink
-	dlq     Sink
-	log     *zap.Logger
-	m       *metrics
-	status  Status
-	sem     chan struct{}
+	cfg    Config
+	bc     broker.Config
+	batch  BatchHandler
+	sink   Sink
+	dlq    Sink
+	log    *zap.Logger
+	m      *metrics
+	status Status
+	sem    chan struct{}
 
 	closers []func() error
 }
@@ -146,15 +146,27 @@ func WithRegisterer(reg prometheus.Registerer) Option {
 // WithStatus reports pauses to readiness.
 func WithStatus(s Status) Option { return func(r *Runner) { r.status = s } }
 
-// New builds a Runner. It validates cfg.
+// New builds a Runner over a per-record handler, run on up to MaxInFlight
+// records at once. It validates cfg.
 func New(cfg Config, bc broker.Config, h Handler, opts ...Option) (*Runner, error) {
+	r, err := NewBatch(cfg, bc, nil, opts...)
+	if err != nil {
+		return nil, err
+	}
+	r.batch = r.perRecord(h)
+	return r, nil
+}
+
+// NewBatch builds a Runner over a batch handler, for stages that do one
+// round trip per batch (dedup lookups, claims). It validates cfg.
+func NewBatch(cfg Config, bc broker.Config, bh BatchHandler, opts ...Option) (*Runner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if err := bc.Validate(); err != nil {
 		return nil, err
 	}
-	r := &Runner{cfg: cfg, bc: bc, handler: h, log: zap.NewNop(), sem: make(chan struct{}, cfg.MaxInFlight)}
+	r := &Runner{cfg: cfg, bc: bc, batch: bh, log: zap.NewNop(), sem: make(chan struct{}, cfg.MaxInFlight)}
 	for _, o := range opts {
 		o(r)
 	}
@@ -342,28 +354,8 @@ func fetchBatch(ctx context.Context, r *kafka.Reader, max int, wait time.Duratio
 // caller may commit. Sink failures are retried with backoff until ctx ends:
 // a stage whose dependencies are down pauses instead of losing records.
 func (r *Runner) processBatch(ctx context.Context, batch []Input) error {
-	type result struct {
-		outs []Output
-		dead *Output
-	}
-	results := make([]result, len(batch))
-	var wg sync.WaitGroup
-	for i := range batch {
-		select {
-		case r.sem <- struct{}{}:
-		case <-ctx.Done():
-			wg.Wait()
-			return ctx.Err()
-		}
-		wg.Add(1)
-		go func() {
-			defer func() { <-r.sem; wg.Done() }()
-			outs, dead := r.handle(ctx, batch[i])
-			results[i] = result{outs, dead}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	results, err := r.handleBatch(ctx, batch)
+	if err != nil {
 		return err
 	}
 	var outs, dead []Output
@@ -388,54 +380,129 @@ func (r *Runner) processBatch(ctx context.Context, batch []Input) error {
 	return nil
 }
 
-// handle runs the handler with retries. It returns the outputs, or the dead
-// letter that replaces them.
-func (r *Runner) handle(ctx context.Context, in Input) (outs []Output, dead *Output) {
-	start := time.Now()
-	defer func() { r.m.handlerTime.Observe(time.Since(start).Seconds()) }()
+// recordResult is the fate of one input: its outputs, or the dead letter
+// that replaces them.
+type recordResult struct {
+	outs []Output
+	dead *Output
+}
+
+// handleBatch runs the batch handler, retrying the inputs that failed with a
+// transient error (only those) with backoff, and dead-letters rejected,
+// panicking and exhausted ones. It fails only when ctx ends.
+func (r *Runner) handleBatch(ctx context.Context, batch []Input) ([]recordResult, error) {
+	final := make([]recordResult, len(batch))
+	pending := make([]int, len(batch))
+	for i := range pending {
+		pending[i] = i
+	}
 	backoff := r.cfg.RetryBackoff
-	for attempt := 1; ; attempt++ {
-		var err error
-		outs, err = r.safeHandle(ctx, in)
-		if err == nil {
-			return outs, nil
+	for attempt := 1; len(pending) > 0; attempt++ {
+		ins := make([]Input, len(pending))
+		for j, idx := range pending {
+			ins[j] = batch[idx]
 		}
-		class, rejected := RejectClass(err)
-		switch {
-		case rejected:
-		case errors.Is(err, errPanic):
-			class = ClassPanic
-		case ctx.Err() != nil:
-			return nil, nil // the batch is abandoned and redelivered
-		case attempt >= r.cfg.MaxAttempts:
-			class = ClassRetriesExhausted
-		default:
-			r.m.retries.WithLabelValues("handler").Inc()
-			r.log.Debug("handler failed; retrying", zap.Int("attempt", attempt), zap.Error(err))
+		start := time.Now()
+		res := r.safeBatch(ctx, ins)
+		per := time.Since(start).Seconds() / float64(len(ins))
+		if err := ctx.Err(); err != nil {
+			return nil, err // the batch is abandoned and redelivered
+		}
+		var again []int
+		for j, idx := range pending {
+			r.m.handlerTime.Observe(per)
+			err := res[j].Err
+			if err == nil {
+				final[idx].outs = res[j].Outputs
+				continue
+			}
+			class, rejected := RejectClass(err)
+			switch {
+			case rejected:
+			case errors.Is(err, errPanic):
+				class = ClassPanic
+			case attempt >= r.cfg.MaxAttempts:
+				class = ClassRetriesExhausted
+			default:
+				again = append(again, idx)
+				r.log.Debug("handler failed; retrying", zap.Int("attempt", attempt), zap.Int64("offset", batch[idx].Offset), zap.Error(err))
+				continue
+			}
+			in := batch[idx]
+			r.m.deadLettered.WithLabelValues(class).Inc()
+			r.log.Info("record dead-lettered", zap.String("class", class), zap.String("topic", in.Topic),
+				zap.Int("partition", in.Partition), zap.Int64("offset", in.Offset), zap.Error(err))
+			d := r.deadLetter(in, class, err)
+			final[idx].dead = &d
+		}
+		pending = again
+		if len(pending) > 0 {
+			r.m.retries.WithLabelValues("handler").Add(float64(len(pending)))
 			if !sleep(ctx, jitter(backoff)) {
-				return nil, nil
+				return nil, ctx.Err()
 			}
 			backoff = min(backoff*2, r.cfg.MaxBackoff)
-			continue
 		}
-		r.m.deadLettered.WithLabelValues(class).Inc()
-		r.log.Info("record dead-lettered", zap.String("class", class), zap.String("topic", in.Topic),
-			zap.Int("partition", in.Partition), zap.Int64("offset", in.Offset), zap.Error(err))
-		d := r.deadLetter(in, class, err)
-		return nil, &d
 	}
+	return final, nil
 }
 
 var errPanic = errors.New("handler panicked")
 
-func (r *Runner) safeHandle(ctx context.Context, in Input) (outs []Output, err error) {
+// safeBatch calls the batch handler and turns a panic into errPanic results.
+// When a batch of several panics, each input is run alone so that only the
+// culprit is dead-lettered.
+func (r *Runner) safeBatch(ctx context.Context, ins []Input) (res []Result) {
 	defer func() {
-		if p := recover(); p != nil {
-			r.log.Error("handler panic", zap.Any("panic", p), zap.ByteString("stack", debug.Stack()))
-			err = fmt.Errorf("%w: %v", errPanic, p)
+		p := recover()
+		if p == nil && len(res) != len(ins) {
+			p = fmt.Sprintf("batch handler returned %d results for %d inputs", len(res), len(ins))
+		}
+		if p == nil {
+			return
+		}
+		r.log.Error("handler panic", zap.Any("panic", p), zap.Int("records", len(ins)), zap.ByteString("stack", debug.Stack()))
+		if len(ins) == 1 {
+			res = []Result{{Err: fmt.Errorf("%w: %v", errPanic, p)}}
+			return
+		}
+		res = make([]Result, len(ins))
+		for i := range ins {
+			res[i] = r.safeBatch(ctx, ins[i:i+1])[0]
 		}
 	}()
-	return r.handler(ctx, in)
+	return r.batch(ctx, ins)
+}
+
+// perRecord runs a per-record Handler over a batch, at most MaxInFlight
+// records at once across the runner, each with its own panic recovery.
+func (r *Runner) perRecord(h Handler) BatchHandler {
+	return func(ctx context.Context, ins []Input) []Result {
+		res := make([]Result, len(ins))
+		var wg sync.WaitGroup
+		for i := range ins {
+			select {
+			case r.sem <- struct{}{}:
+			case <-ctx.Done():
+				res[i].Err = ctx.Err()
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer func() {
+					if p := recover(); p != nil {
+						r.log.Error("handler panic", zap.Any("panic", p), zap.ByteString("stack", debug.Stack()))
+						res[i].Err = fmt.Errorf("%w: %v", errPanic, p)
+					}
+					<-r.sem
+					wg.Done()
+				}()
+				res[i].Outputs, res[i].Err = h(ctx, ins[i])
+			}()
+		}
+		wg.Wait()
+		return res
+	}
 }
 
 // deadLetter builds the DLQ record: the input's key, value and headers

@@ -257,3 +257,58 @@ func TestDrainContextOutlivesParentByTheDrainTime(t *testing.T) {
 		t.Fatal("drain context never ended after the parent was cancelled")
 	}
 }
+
+func TestBatchHandlerRetriesOnlyFailedAndIsolatesPanics(t *testing.T) {
+	var calls [][]string
+	var mu sync.Mutex
+	flaky := 0
+	bh := func(_ context.Context, ins []Input) []Result {
+		mu.Lock()
+		defer mu.Unlock()
+		var vs []string
+		for _, in := range ins {
+			vs = append(vs, string(in.Value))
+		}
+		calls = append(calls, vs)
+		res := make([]Result, len(ins))
+		for i, in := range ins {
+			switch string(in.Value) {
+			case "boom":
+				panic("bad record in batch")
+			case "flaky":
+				if flaky++; flaky < 2 {
+					res[i].Err = errors.New("temporary")
+					continue
+				}
+			}
+			res[i].Outputs = []Output{{Value: in.Value}}
+		}
+		return res
+	}
+	sink, dlq := &recSink{}, &recSink{}
+	r, err := NewBatch(testConfig(), broker.Config{Brokers: []string{"127.0.0.1:1"}, DialTimeout: time.Second}, bh,
+		WithSink(sink), WithDLQSink(dlq))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.processBatch(context.Background(), inputs("a", "flaky", "b")); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 2 || strings.Join(calls[1], ",") != "flaky" {
+		t.Errorf("calls %v: the retry must carry only the failed input", calls)
+	}
+	calls = nil
+	if err := r.processBatch(context.Background(), inputs("c", "boom", "d")); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range sink.got {
+		got = append(got, string(o.Value))
+	}
+	if strings.Join(got, ",") != "a,flaky,b,c,d" {
+		t.Errorf("outputs %v: a panic must cost only its own record", got)
+	}
+	if len(dlq.got) != 1 || string(dlq.got[0].Value) != "boom" {
+		t.Errorf("dead letters %v, want only boom", dlq.got)
+	}
+}
