@@ -43,8 +43,8 @@ var (
 	bodySecond = toSet("body", "content", "text", "copy", "prose", "richtext", "bodytext", "articlebody")
 	bylineWord = toSet("byline", "author", "authors", "writer", "byl", "contributor", "contributors", "authorname",
 		"autor", "autorin", "auteur", "autore", "firma", "signature", "verfasser")
-	dateWords  = toSet("date", "time", "timestamp", "published", "dateline", "pubdate", "posted", "updated")
-	hideWords  = toSet("hidden", "hide", "invisible", "sronly", "offscreen")
+	dateWords = toSet("date", "time", "timestamp", "published", "dateline", "pubdate", "posted", "updated")
+	hideWords = toSet("hidden", "hide", "invisible", "sronly", "offscreen")
 )
 
 // classifyAttr returns the flags a class or id attribute value implies.
@@ -53,32 +53,35 @@ func classifyAttr(v []byte) nodeFlags {
 		return 0
 	}
 	var f nodeFlags
-	var words [24]string
-	n := splitIdent(v, words[:])
-	prev := ""
-	for _, w := range words[:n] {
+	var buf [512]byte
+	var words [24][]byte
+	n := splitIdent(v, buf[:0], words[:])
+	var prev []byte
+	for _, wb := range words[:n] {
+		// string(wb) in a map index does not allocate
 		switch {
-		case strongNegWords[w]:
+		case strongNegWords[string(wb)]:
 			f |= fNeg | fStrongNeg
-		case negWords[w]:
+		case negWords[string(wb)]:
 			f |= fNeg
 		}
-		if posWords[w] {
+		if posWords[string(wb)] {
 			f |= fPos
 		}
-		if bodySecond[w] && (bodyFirst[prev] || w == "articlebody" || w == "bodytext") {
+		if bodySecond[string(wb)] && (bodyFirst[string(prev)] || string(wb) == "articlebody" || string(wb) == "bodytext") {
 			f |= fBodyHint
 		}
-		if bylineWord[w] {
+		if bylineWord[string(wb)] {
 			f |= fByline
 		}
-		if dateWords[w] {
+		if dateWords[string(wb)] {
 			f |= fDateline
 		}
-		if hideWords[w] || (prev == "sr" && w == "only") || (prev == "visually" && w == "hidden") || (prev == "screen" && w == "reader") {
+		if hideWords[string(wb)] || (string(prev) == "sr" && string(wb) == "only") ||
+			(string(prev) == "visually" && string(wb) == "hidden") || (string(prev) == "screen" && string(wb) == "reader") {
 			f |= fHidden
 		}
-		prev = w
+		prev = wb
 	}
 	// "article-body" next to "share" or "comments" in a BEM name
 	// ("article-body__share-bar") is the share bar: the last block wins.
@@ -96,9 +99,9 @@ func classifyAttr(v []byte) nodeFlags {
 }
 
 // lastNeg reports whether the last classified word of words is negative.
-func lastNeg(words []string) bool {
+func lastNeg(words [][]byte) bool {
 	for i := len(words) - 1; i >= 0; i-- {
-		w := words[i]
+		w := string(words[i])
 		if negWords[w] || strongNegWords[w] {
 			return true
 		}
@@ -110,13 +113,15 @@ func lastNeg(words []string) bool {
 }
 
 // splitIdent splits a class/id value into lower-case words at non-letters
-// and camelCase boundaries, into out; it returns the number of words.
-func splitIdent(v []byte, out []string) int {
+// and camelCase boundaries. The words are lower-cased into buf (which must
+// have room for len(v) bytes) and returned as slices of it in out; it
+// returns the number of words.
+func splitIdent(v []byte, buf []byte, out [][]byte) int {
 	n := 0
 	start := -1
-	flush := func(end int) {
-		if start >= 0 && n < len(out) {
-			out[n] = lowerASCII(v[start:end])
+	flush := func() {
+		if start >= 0 && n < len(out) && len(buf) > start {
+			out[n] = buf[start:len(buf):len(buf)]
 			n++
 		}
 		start = -1
@@ -126,32 +131,20 @@ func splitIdent(v []byte, out []string) int {
 		isLow := c >= 'a' && c <= 'z'
 		isUp := c >= 'A' && c <= 'Z'
 		if !isLow && !isUp && c < 0x80 {
-			flush(i)
+			flush()
 			continue
 		}
 		if isUp && start >= 0 && i > 0 && v[i-1] >= 'a' && v[i-1] <= 'z' {
-			flush(i)
+			flush()
 		}
 		if start < 0 {
-			start = i
+			start = len(buf)
 		}
+		if isUp {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
 	}
-	flush(len(v))
+	flush()
 	return n
-}
-
-func lowerASCII(b []byte) string {
-	for _, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			buf := make([]byte, len(b))
-			for i, c := range b {
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				buf[i] = c
-			}
-			return string(buf)
-		}
-	}
-	return string(b)
 }

@@ -7,7 +7,10 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-const fHasBodyHint = fCaption << 1 // subtree contains an article-body hint (set by prepare)
+const (
+	fHasBodyHint = fCaption << 1     // subtree contains an article-body hint (set by prepare)
+	fInHint      = fHasBodyHint << 1 // inside an article-body hint (set by selectRoots)
+)
 
 // prepare computes subtree facts, marks boilerplate as removed and computes
 // the aggregates used for scoring, in three linear passes over the nodes.
@@ -211,24 +214,28 @@ func (d *doc) score() *node {
 			}
 		}
 	})
-	var top *node
-	var best float32
-	final := make(map[*node]float32, len(cands))
+	// Final score: discounted by link density. Keep the five best, as
+	// Readability does; looking further costs time and finds nothing.
+	var best5 [5]*node
 	for _, c := range cands {
-		f := c.score * (1 - linkDensity(c))
-		final[c] = f
-		if top == nil || f > best {
-			top, best = c, f
+		c.score *= 1 - linkDensity(c)
+		for i := range best5 {
+			if best5[i] == nil || c.score > best5[i].score {
+				copy(best5[i+1:], best5[i:len(best5)-1])
+				best5[i] = c
+				break
+			}
 		}
 	}
+	top := best5[0]
 	if top == nil {
 		return nil
 	}
 	// Several strong candidates under one ancestor (a live blog, a story
 	// split by ads into several containers): take the ancestor.
 	var alts []*node
-	for _, c := range cands {
-		if c != top && final[c] >= best*0.75 && !isAncestor(c, top) && !isAncestor(top, c) {
+	for _, c := range best5[1:] {
+		if c != nil && c.score >= top.score*0.75 && !isAncestor(c, top) && !isAncestor(top, c) {
 			alts = append(alts, c)
 		}
 	}
@@ -280,12 +287,11 @@ func (d *doc) selectRoots() []*node {
 	var hints []*node
 	var maxHint int32
 	d.each(func(n *node) {
-		if n.flags&fBodyHint != 0 && n.flags&fRemoved == 0 && n.textLen >= 100 {
-			for p := n.parent; p != nil; p = p.parent {
-				if p.flags&fBodyHint != 0 {
-					return // nested in another hint
-				}
-			}
+		// parents come first: mark everything inside a hint
+		if n.parent != nil && n.parent.flags&(fBodyHint|fInHint) != 0 {
+			n.flags |= fInHint
+		}
+		if n.flags&fBodyHint != 0 && n.flags&(fRemoved|fInHint) == 0 && n.textLen >= 100 {
 			hints = append(hints, n)
 			maxHint = max(maxHint, n.textLen)
 		}
@@ -321,7 +327,7 @@ func (d *doc) selectRoots() []*node {
 		}
 		ld := linkDensity(s)
 		switch {
-		case s.scored && s.score*(1-ld) >= threshold:
+		case s.scored && s.score >= threshold:
 			roots = append(roots, s)
 		case s.tag == atom.P && s.textLen > 80 && ld < 0.25:
 			roots = append(roots, s)

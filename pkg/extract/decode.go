@@ -99,7 +99,14 @@ func looksLikeHTML(body []byte, strict bool) bool {
 		head = head[:2048]
 	}
 	head = bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")
-	lower := bytes.ToLower(head)
+	var buf [2048]byte
+	lower := buf[:len(head)]
+	for i, c := range head {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
 	for _, p := range []string{"<!doctype html", "<html", "<?xml", "<head", "<!--"} {
 		if bytes.HasPrefix(lower, []byte(p)) {
 			return true

@@ -606,7 +606,7 @@ func (b *builder) end(a atom.Atom) {
 }
 
 func (b *builder) meta(z *html.Tokenizer, hasAttr bool) {
-	var key, content, charset string
+	var key, content string
 	for hasAttr {
 		var k, v []byte
 		k, v, hasAttr = z.TagAttr()
@@ -617,11 +617,8 @@ func (b *builder) meta(z *html.Tokenizer, hasAttr bool) {
 			}
 		case "content":
 			content = string(v)
-		case "charset":
-			charset = string(v)
 		}
 	}
-	_ = charset
 	if key != "" && content != "" && len(b.d.metas) < 512 {
 		b.d.metas = append(b.d.metas, metaTag{key, strings.TrimSpace(content)})
 	}

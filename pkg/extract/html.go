@@ -40,6 +40,12 @@ func (e *Extractor) extractHTML(ctx context.Context, src []byte, p Page) (*Artic
 	paras, stats := filterBlocks(em.blocks, a)
 	a.Paragraphs = paras
 
+	// A date in the URL is the last resort: it has no time of day.
+	if a.Published.IsZero() {
+		if t, ok := urlDate(p.URL); ok {
+			a.Published = t
+		}
+	}
 	if a.LeadImage == "" {
 		a.LeadImage = d.contentImage(resolveBase(p.URL, d.base))
 	}
@@ -99,7 +105,7 @@ func filterBlocks(blocks []block, a *Article) ([]string, blockStats) {
 		}
 		kind := classifyLine(b.text)
 		if kind != lineBody {
-			lines = append(lines, tline{text: b.text, kind: kind})
+			lines = append(lines, newTline(b.text, kind))
 			continue
 		}
 		if b.linkLen*10 >= b.textLen*6 && !b.pre {
@@ -136,9 +142,10 @@ func filterBlocks(blocks []block, a *Article) ([]string, blockStats) {
 				}
 				continue
 			}
-			seenBody = isBodyLike(b.text)
 		}
-		lines = append(lines, tline{text: b.text, kind: kind})
+		l := newTline(b.text, kind)
+		seenBody = seenBody || l.body
+		lines = append(lines, l)
 	}
 	return bodyLines(lines), st
 }

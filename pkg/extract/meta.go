@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/newsflow/newsflow/pkg/urlnorm"
-	"golang.org/x/net/html/atom"
 )
 
 // metaIndex looks up <meta> values by lower-case name/property.
@@ -108,13 +107,8 @@ func (d *doc) fillMeta(a *Article, ld ldInfo, p Page) {
 			"dcterms.created", "sailthru.date", "parsely-pub-date", "article.published", "cxenseparse:recs:publishtime",
 			"og:published_time", "originalpublicationdate", "article_date_original", "pub_date"),
 		d.propDate("datepublished"),
-		d.timeDate(true),
+		d.timeDate(),
 	)
-	if a.Published.IsZero() {
-		if t, ok := urlDate(p.URL); ok {
-			a.Published = t
-		}
-	}
 	if a.Published.IsZero() {
 		for _, n := range d.datelines {
 			if n.rawLen <= 120 {
@@ -229,6 +223,11 @@ func (d *doc) pickTitle(m metaIndex, ld ldInfo, site string) string {
 // stripSite removes the site-name part of a title: a part equal to the site
 // name, or a short trailing part after a separator.
 func stripSite(title, site string) string {
+	if site != "" && len(title) > len(site)+1 && strings.EqualFold(title[:len(site)], site) {
+		if rest := strings.TrimLeft(title[len(site):], " :|-–—·»"); rest != title[len(site):] && countWords(rest) >= 2 {
+			return rest // "Site: Headline"
+		}
+	}
 	idx := titleSepRE.FindAllStringIndex(title, -1)
 	if len(idx) == 0 {
 		return title
@@ -325,7 +324,7 @@ func (d *doc) propDate(prop string) string {
 // timeDate returns the datetime of the publication <time>: one marked
 // pubdate or itemprop=datePublished, else the first in the main content,
 // else the first on the page.
-func (d *doc) timeDate(_ bool) string {
+func (d *doc) timeDate() string {
 	for _, t := range d.times {
 		if t.value != "" && strings.Contains(t.prop, "published") {
 			return t.value
@@ -416,5 +415,3 @@ func isArticleType(m metaIndex, ld ldInfo) bool {
 	t := strings.ToLower(m.first("og:type"))
 	return t == "article" || strings.HasPrefix(t, "article") || t == "news"
 }
-
-var _ = atom.H1

@@ -138,21 +138,64 @@ func classifyLine(s string) lineKind {
 	if boxHeaders[core] || isMoreFrom(core) {
 		return lineBoxHeader
 	}
-	if shareRE.MatchString(core) || socialOnlyRE.MatchString(core) {
+	// The regular expressions are slow (backtracking over alternations):
+	// run each only when a cheap test says it may match.
+	first := firstWord(core)
+	if len(core) <= 160 && (shareFirst[first] || first == "" || first[0] >= '0' && first[0] <= '9') && shareRE.MatchString(core) {
 		return lineShare
 	}
-	for _, p := range readMorePrefixes {
-		if strings.HasPrefix(core, p) && markerEnds(core, len(p)) && n < 250 {
-			return lineReadMore
+	if len(core) <= 200 && socialFirst[first] && socialOnlyRE.MatchString(core) {
+		return lineShare
+	}
+	if n < 250 {
+		for _, p := range readMorePrefixes {
+			if strings.HasPrefix(core, p) && markerEnds(core, len(p)) {
+				return lineReadMore
+			}
 		}
 	}
-	if n < 200 && copyrightRE.MatchString(core) {
+	if n < 200 && mayBeCopyright(core) && copyrightRE.MatchString(core) {
 		return lineCopyright
 	}
-	if n < 160 && creditRE.MatchString(core) {
+	if n < 160 && creditFirst[first] && creditRE.MatchString(core) {
 		return lineCredit
 	}
 	return lineBody
+}
+
+// firstWord returns the leading run of letters and digits of s.
+func firstWord(s string) string {
+	for i, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+var (
+	shareFirst = toSet("share", "tweet", "email", "print", "copy", "link", "follow", "like", "subscribe",
+		"sign", "get", "join", "download", "click", "tap", "newsletter", "already", "log", "login", "register",
+		"create", "continue", "this", "become", "support", "listen", "reading", "teilen", "artikel", "partager",
+		"compartir", "condividi", "udostępnij", "sdílet", "jetzt", "abonnez", "suscríbete", "abbonati",
+		"zaloguj", "subskrybuj", "シェア", "ツイート", "signin", "signup")
+	socialFirst = toSet("facebook", "twitter", "x", "whatsapp", "linkedin", "email", "e", "pinterest", "reddit",
+		"telegram", "messenger", "print", "mail", "copy", "share", "tweet", "flipboard", "threads", "bluesky",
+		"instagram", "youtube", "tiktok")
+	creditFirst = toSet("photo", "photos", "photograph", "image", "images", "picture", "pictures", "video",
+		"credit", "credits", "foto", "fotos", "bild", "bilder", "source", "quelle", "getty", "ap", "imago", "dpa", "epa")
+)
+
+func mayBeCopyright(core string) bool {
+	if strings.HasPrefix(core, "©") || strings.HasPrefix(core, "(c)") || strings.HasPrefix(core, "copyright") {
+		return true
+	}
+	for _, w := range []string{"rights reserved", "rechte vorbehalten", "droits réservés", "derechos reservados", "diritti riservati", "prawa zastrzeżone"} {
+		if strings.Contains(core, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // isMoreFrom matches short box headers such as "More from Politics" or
@@ -229,6 +272,17 @@ func hasSentencePunct(s string) bool {
 	return strings.ContainsAny(s, ".!?。！？;؟")
 }
 
+// hasCJK reports whether s has a character of U+2E80 or above (where the
+// CJK scripts are); a fast pre-check for cjkRunes.
+func hasCJK(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0xe2 && s[i] < 0xf0 && s[i] != 0xe2 || s[i] == 0xe2 && i+1 < len(s) && s[i+1] >= 0xba {
+			return true
+		}
+	}
+	return false
+}
+
 // cjkRunes counts Han, Hiragana and Katakana characters in s.
 func cjkRunes(s string) int {
 	n := 0
@@ -242,8 +296,13 @@ func cjkRunes(s string) int {
 
 // isBodyLike reports whether s reads like a paragraph of story text rather
 // than a headline, label or link.
-func isBodyLike(s string) bool {
-	w := countWords(s)
+func isBodyLike(s string) bool { return bodyLike(s, countWords(s)) }
+
+// bodyLike is isBodyLike with the word count already known.
+func bodyLike(s string, w int) bool {
+	if w >= 25 && !hasCJK(s) {
+		return true
+	}
 	if c := cjkRunes(s); c > w/2 {
 		return c >= 30 && hasSentencePunct(s)
 	}
@@ -309,7 +368,7 @@ func isChromeLike(s, host string) bool {
 	return strings.Count(s, " | ") >= 2 || strings.Count(s, " · ") >= 2
 }
 
-var bylineRE = regexp.MustCompile(`(?i)^(?:by|von|par|por|di|door|av|af|od|autor(?:in)?|auteur|author|authors|written by|reporting by|words by|text|texto|testo)\s*[:\-]?\s+(.{2,100})$`)
+var bylineRE = regexp.MustCompile(`(?i)^(?:by|von|par|por|di|door|av|af|od|autor(?:in|a)?|autore|auteur|author|authors|written by|reporting by|words by|text|texto|testo|автор|текст|著者|記者)\s*[:\-：]?\s+(.{2,100})$`)
 
 // parseByline recognises a byline line ("By Jane Doe and John Roe") and
 // returns the names part; ok is false for sentences that merely start with

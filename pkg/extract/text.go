@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/newsflow/newsflow/pkg/urlnorm"
@@ -11,8 +12,15 @@ import (
 
 // tline is one paragraph candidate of a plain-text dump.
 type tline struct {
-	text string
-	kind lineKind
+	text  string
+	kind  lineKind
+	words int  // countWords(text)
+	body  bool // isBodyLike(text)
+}
+
+func newTline(text string, kind lineKind) tline {
+	w := countWords(text)
+	return tline{text: text, kind: kind, words: w, body: bodyLike(text, w)}
 }
 
 // extractText extracts an article from a plain-text page dump: the text a
@@ -36,7 +44,7 @@ func (e *Extractor) extractText(ctx context.Context, body []byte, p Page) (*Arti
 	lines := make([]tline, 0, len(raw))
 	for _, s := range raw {
 		if s = normalizeText(s); s != "" {
-			lines = append(lines, tline{s, classifyLine(s)})
+			lines = append(lines, newTline(s, classifyLine(s)))
 		}
 	}
 	a := &Article{Format: "text"}
@@ -50,7 +58,7 @@ func (e *Extractor) extractText(ctx context.Context, body []byte, p Page) (*Arti
 
 	firstBody := -1
 	for i, l := range lines {
-		if l.kind == lineBody && isBodyLike(l.text) {
+		if l.kind == lineBody && l.body {
 			firstBody = i
 			break
 		}
@@ -100,24 +108,25 @@ func bodyLines(lines []tline) []string {
 	totalWords := 0
 	for _, l := range lines {
 		if l.kind == lineBody {
-			totalWords += countWords(l.text)
+			totalWords += l.words
 		}
 	}
-	var out []string
+	out := make([]tline, 0, len(lines))
 	seenWords := 0
 	inBox := false
+loop:
 	for _, l := range lines {
 		switch l.kind {
 		case lineComments:
 			if seenWords > 0 {
-				return trimTail(out)
+				break loop
 			}
 			continue
 		case lineBoxHeader:
 			// A links box late in the text is the page footer: stop. Earlier
 			// it is an inline box: skip its headline lines.
 			if seenWords*100 >= totalWords*65 {
-				return trimTail(out)
+				break loop
 			}
 			inBox = true
 			continue
@@ -126,34 +135,64 @@ func bodyLines(lines []tline) []string {
 			continue
 		}
 		if inBox {
-			if !isBodyLike(l.text) {
+			if !l.body {
 				continue
 			}
 			inBox = false
 		}
-		seenWords += countWords(l.text)
-		out = append(out, l.text)
+		seenWords += l.words
+		out = append(out, l)
 	}
 	return trimTail(out)
 }
 
 // trimTail drops the lines after the last body-like paragraph that do not
 // end like a sentence: headline lists, tags, "Read more" labels.
-func trimTail(paras []string) []string {
+func trimTail(lines []tline) []string {
 	last := -1
-	for i := len(paras) - 1; i >= 0; i-- {
-		if isBodyLike(paras[i]) {
+	for i := len(lines) - 1; i >= 0; i-- {
+		if lines[i].body {
 			last = i
 			break
 		}
 	}
-	if last < 0 {
+	out := make([]string, 0, len(lines))
+	for i, l := range lines {
+		if last < 0 || i <= last || endsSentence(l.text) && l.words >= 4 || signOffRE.MatchString(l.text) {
+			out = append(out, l.text)
+		}
+	}
+	return dropRepeats(out)
+}
+
+// signOffRE matches the credit line that ends wire copy ("Reporting by
+// Jane Doe; Editing by John Roe"): story text, though not a sentence.
+var signOffRE = regexp.MustCompile(`(?i)^\(?(additional )?(reporting|writing|editing|compiled|research|translated) by\b`)
+
+// dropRepeats removes short paragraphs whose text appears inside another
+// paragraph: pull quotes, captions and teasers repeating the story.
+func dropRepeats(paras []string) []string {
+	if len(paras) < 2 || len(paras) > 400 {
 		return paras
 	}
-	out := paras[:last+1]
-	for _, s := range paras[last+1:] {
-		if endsSentence(s) && countWords(s) >= 4 {
-			out = append(out, s)
+	lower := make([]string, len(paras))
+	for i, p := range paras {
+		lower[i] = strings.ToLower(p)
+	}
+	out := paras[:0]
+	for i, p := range paras {
+		dup := false
+		if len(p) < 200 && countWords(p) >= 4 {
+			needle := strings.Trim(lower[i], " .!?\"'“”‘’«»")
+			for j, q := range lower {
+				if j != i && len(q) > len(p) && strings.Contains(q, needle) {
+					dup = true
+					break
+				}
+			}
+		}
+		if !dup {
+			out = append(out, p)
 		}
 	}
 	return out
@@ -205,7 +244,7 @@ func findTextTitle(lines []tline, firstBody int, host, hint string) int {
 // isDateLine reports whether s is a dateline: a short line that is mostly a
 // date ("Published March 17, 2023 10:32 AM"), or a relative time ("2 hours ago").
 func isDateLine(s string) bool {
-	if len(s) > 80 {
+	if len(s) > 80 || !strings.ContainsAny(s, "0123456789") {
 		return false
 	}
 	if _, ok := parseTextDate(s); ok {
@@ -262,6 +301,9 @@ func isHardWrapped(lines []string) bool {
 
 // similarity is the share of the shorter string's words found in the other.
 func similarity(a, b string) float64 {
+	if la, lb := len(a), len(b); la > 4*lb+16 || lb > 4*la+16 {
+		return 0 // the length penalty below would keep the score under 0.4
+	}
 	wa, wb := wordsOf(a), wordsOf(b)
 	if len(wa) == 0 || len(wb) == 0 {
 		return 0

@@ -180,3 +180,52 @@ ARTICLES["it-treni"] = dict(
         "Le aziende ferroviarie hanno pubblicato l'elenco dei servizi minimi garantiti, che comprendono i treni in partenza nelle fasce pendolari della mattina e della sera. I passeggeri potranno chiedere il rimborso dei biglietti dei treni cancellati.",
         "I sindacati protestano contro le aggressioni al personale di bordo, aumentate negli ultimi mesi, e chiedono più agenti di sicurezza sulle linee considerate a rischio.",
     ])
+
+ARTICLES["en-wire-shipping"] = dict(
+    title="Shipping Firms Reroute Vessels as Canal Drought Deepens",
+    dek="",
+    authors=["Anna Lindqvist"], date="2023-11-02T10:41:00Z", lang="en",
+    paras=[
+        "ROTTERDAM, Nov 2 (Newswire) - Several of the world's largest container lines said on Thursday they would send more ships around Cape Horn rather than wait for slots at the drought-hit canal, adding up to two weeks to some voyages between Asia and the U.S. East Coast.",
+        "Water levels in the lake that feeds the canal's locks have fallen to their lowest for the time of year since records began, forcing the authority that runs it to cut the number of daily transits to 25 from the usual 36.",
+        "\"We are not going to keep ships waiting at anchor for three weeks,\" a spokesperson for one of the carriers said. \"For some customers the longer route is simply more reliable.\"",
+        "Freight rates on the affected routes have risen by about a third since August, according to an industry index, although they remain well below the peaks seen during the pandemic.",
+        "The canal authority said it expected conditions to improve once the rainy season returned, but warned that restrictions could last into next year.",
+        "Reporting by Anna Lindqvist; Editing by Mark Holloway",
+    ])
+
+ARTICLES["pt-nextjs-eleicao"] = dict(
+    title="Câmara aprova reforma tributária em segundo turno",
+    dek="Texto segue agora para o Senado.",
+    authors=["Beatriz Souza"], date="2023-07-07T02:15:00-03:00", lang="pt-BR",
+    paras=[
+        "A Câmara dos Deputados aprovou na madrugada desta sexta-feira, em segundo turno, a proposta de emenda à Constituição que reforma o sistema de impostos sobre o consumo. Foram 375 votos a favor e 113 contra.",
+        "O texto substitui cinco tributos por um imposto sobre valor agregado dividido entre a União, os estados e os municípios, com uma transição que deve durar até 2033.",
+        "O presidente da Câmara comemorou o resultado e disse que a reforma era discutida havia mais de trinta anos. Governadores de alguns estados, porém, criticaram o fundo criado para compensar perdas de arrecadação.",
+        "A proposta segue agora para o Senado, onde precisa ser aprovada em dois turnos por pelo menos três quintos dos senadores.",
+    ])
+
+ARTICLES["ru-pogoda"] = dict(
+    title="В Москве ожидается рекордный снегопад",
+    dek="",
+    authors=["Ирина Петрова"], date="2024-01-12T08:00:00+03:00", lang="ru",
+    paras=[
+        "Синоптики предупредили жителей Москвы о сильном снегопаде, который начнётся вечером в пятницу и продлится до утра воскресенья. За двое суток в городе может выпасть до половины месячной нормы осадков.",
+        "Городские службы перевели технику на усиленный режим работы. На улицы выйдут более десяти тысяч единиц снегоуборочной техники, сообщили в мэрии.",
+        "Водителям рекомендуют по возможности отказаться от поездок на личном транспорте и пользоваться метро. Ожидается, что в выходные дни нагрузка на дороги будет особенно высокой.",
+        "По данным метеорологов, после снегопада в столицу придут морозы: ночью температура может опуститься до минус двадцати пяти градусов.",
+    ])
+
+ARTICLES["en-newsletter-essay"] = dict(
+    title="The Quiet Return of the Night Train",
+    dek="Sleeper services are back across Europe. Can they last?",
+    authors=["Jonah Feld"], date="2024-04-02T06:00:00Z", lang="en",
+    paras=[
+        "Ten years ago the night train looked finished. One by one, Europe's state railways closed their sleeper routes, blaming cheap flights and ageing carriages that cost more to maintain than they earned.",
+        "Today the picture is very different. New operators have launched routes from Brussels to Berlin and from Amsterdam to Prague, and Austria's railway has ordered dozens of new sleeper coaches with private cabins and showers.",
+        "The demand is real. On popular routes, tickets for summer weekends sell out within hours of going on sale, and surveys suggest that many passengers choose the train to avoid the carbon emissions of flying.",
+        "But the economics remain fragile. A sleeper carriage carries a fraction of the passengers of a day coach, needs staff through the night and spends the daytime parked in a siding earning nothing.",
+        "## What would help",
+        "Operators say the biggest obstacle is the cost of track access, which in some countries is charged per kilometre regardless of the time of day. Cutting those fees for night services, they argue, would cost governments little.",
+        "Whether politicians will listen is another matter. For now, the night train survives on enthusiasm, subsidies and the stubborn appeal of falling asleep in one country and waking up in another.",
+    ])

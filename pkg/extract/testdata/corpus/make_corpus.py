@@ -373,6 +373,93 @@ def index_page(name, a):
             f'<main><h1>World</h1><section class="front">{cards}</section></main>{FOOTER_EN}')
     return page(head, body), {"url": url, "content_type": "text/html; charset=utf-8"}
 
+
+def wire(name, a):
+    url = "https://www.newswire.example/business/shipping-firms-reroute-vessels-canal-drought-2023-11-02/"
+    ps = paras_html(a["paras"])
+    cards = "".join(f'<a class="story-card" href="/s/{i}"><div class="story-card__kicker">Business</div><h3 class="story-card__title">{E(h)}</h3>'
+                    f'<p class="story-card__summary">A short summary of this other story appears here for readers.</p></a>' for i, h in enumerate(HEADS[:4]))
+    head = "\n".join(['<meta charset="utf-8">', f'<title>{E(a["title"])} | Newswire</title>',
+                      f'<meta property="og:title" content="{E(a["title"])}">', '<meta property="og:type" content="article">',
+                      f'<meta property="og:url" content="{url}">', '<meta property="og:site_name" content="Newswire">',
+                      f'<meta name="article:published_time" content="{a["date"]}">', jsonld(a, url, site="Newswire")])
+    body = (f'<div id="app"><header class="nav-bar">{nav(["World", "Business", "Markets", "Sustainability", "Legal"])}'
+            f'<form class="search"><input type="search" placeholder="Search"></form></header>'
+            f'<main class="article-page"><div class="article-header"><nav class="breadcrumbs"><a href="/business">Business</a> / <a href="/business/autos">Shipping</a></nav>'
+            f'<h1 data-testid="Heading">{E(a["title"])}</h1><div class="info"><span class="author-name">By <a href="/authors/al">{E(a["authors"][0])}</a></span>'
+            f'<time datetime="{a["date"]}">November 2, 2023 10:41 AM UTC</time><span>Updated ago</span></div></div>'
+            f'<div class="article-body__content">' +
+            "".join(f'<div data-testid="paragraph-{i}" class="text__text">{p[3:-4]}</div>' for i, p in enumerate(ps)) +
+            f'<p class="trust-principles"><a href="/trust">Our Standards: The Newswire Trust Principles.</a></p></div>'
+            f'<div class="read-next"><h2>Read Next</h2>{cards}</div></main>'
+            f'<footer>{nav(["About", "Careers", "Contact", "Accessibility"])}<p>All quotes delayed a minimum of 15 minutes.</p></footer></div>')
+    return page(head, body), {"url": url, "content_type": "text/html; charset=utf-8"}
+
+def nextjs(name, a):
+    url = "https://noticias.folhadosul.example/politica/2023/07/camara-aprova-reforma-tributaria.shtml"
+    ps = paras_html(a["paras"])
+    body_txt = "\n".join(a["paras"])
+    next_data = json.dumps({"props": {"pageProps": {"article": {"title": a["title"], "body": body_txt}}}}, ensure_ascii=False)
+    head = "\n".join(['<meta charset="utf-8">', f'<title>{E(a["title"])} - Folha do Sul</title>',
+                      f'<meta name="description" content="{E(a["dek"])}">', f'<meta property="og:title" content="{E(a["title"])}">',
+                      '<meta property="og:type" content="article">', '<meta property="og:locale" content="pt_BR">',
+                      jsonld(a, url, site="Folha do Sul", extra={"articleBody": body_txt}),
+                      '<style data-emotion="css">.css-1q2w3e{margin:0}.css-9o8i7u{font-size:18px}</style>'])
+    body = (f'<div id="__next"><div class="css-1q2w3e"><div class="css-a1b2c3"><a href="/" class="css-x9y8z7">Folha do Sul</a>'
+            f'<div class="css-m4n5b6"><a href="/politica">Política</a><a href="/economia">Economia</a><a href="/mundo">Mundo</a><a href="/esporte">Esporte</a></div></div>'
+            f'<div class="css-q1w2e3"><span class="css-k8j7h6">Política</span><h1 class="css-z0x9c8">{E(a["title"])}</h1>'
+            f'<h2 class="css-p0o9i8">{E(a["dek"])}</h2><div class="css-l1k2j3"><span>{E(a["authors"][0])}</span><span>7.jul.2023 às 2h15</span></div>'
+            f'<div class="css-9o8i7u">' + "".join(f'<p class="css-r4t5y6">{p[3:-4]}</p>' for p in ps[:2]) +
+            '<div class="css-ad0001"><div>Publicidade</div></div>' + "".join(f'<p class="css-r4t5y6">{p[3:-4]}</p>' for p in ps[2:]) +
+            '</div><div class="css-s5d6f7"><span>Receba notícias no seu email</span><input placeholder="Seu email"><button>Cadastrar</button></div></div>'
+            f'<div class="css-w3e4r5"><h3>Leia também</h3><a href="/1">Senado deve votar texto em outubro</a><a href="/2">O que muda no seu bolso</a><a href="/3">Estados pedem compensação</a></div>'
+            f'</div></div><script id="__NEXT_DATA__" type="application/json">{next_data}</script>')
+    return page(head, body, lang="pt-BR"), {"url": url, "content_type": "text/html; charset=utf-8"}
+
+def russian(name, a):
+    url = "https://www.gorod-novosti.example/moscow/weather/2024/01/12/snegopad.html"
+    ps = paras_html(a["paras"])
+    head = "\n".join(['<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">', f'<title>{E(a["title"])} — Городские новости</title>',
+                      f'<meta property="og:title" content="{E(a["title"])}">', '<meta property="og:type" content="article">',
+                      f'<meta property="article:published_time" content="{a["date"]}">'])
+    body = (f'<div class="header"><a class="logo" href="/">Городские новости</a>{nav(["Главная", "Город", "Погода", "Спорт"])}</div>'
+            f'<div class="content"><div class="news-item"><h1>{E(a["title"])}</h1><div class="news-date">12 января 2024, 08:00</div>'
+            f'<div class="news-text">' + "\n".join(ps) + '</div><div class="news-author">Автор: ' + E(a["authors"][0]) + '</div>'
+            f'<div class="share">Поделиться: <a href="#">ВКонтакте</a> <a href="#">Telegram</a></div></div>'
+            f'<div class="right-col"><div class="popular"><h3>Популярное</h3><ul><li><a href="/1">Пробки на МКАД</a></li><li><a href="/2">Новые станции метро</a></li></ul></div></div></div>'
+            f'<div class="footer">© 2024 Городские новости. Все права защищены.</div>')
+    return page(head, body, lang="ru"), {"url": url, "content_type": "text/html"}
+
+def newsletter(name, a):
+    url = "https://jonahfeld.letters.example/p/the-quiet-return-of-the-night-train"
+    out = []
+    for i, p in enumerate(a["paras"]):
+        if p.startswith("## "):
+            out.append(f'<h3 class="header-anchor-post">{E(p[3:])}</h3>')
+        else:
+            out.append(f"<p>{E(p)}</p>")
+        if i == 2:
+            out.append('<div class="subscription-widget-wrap"><div class="subscription-widget"><p class="cta-caption">Thanks for reading! '
+                       'Subscribe for free to receive new posts and support my work.</p><form><input type="email" placeholder="Type your email…">'
+                       '<button>Subscribe</button></form></div></div>')
+        if i == 4:
+            out.append('<blockquote class="pullquote"><p>Falling asleep in one country and waking up in another.</p></blockquote>')
+    head = "\n".join(['<meta charset="utf-8">', f'<title>{E(a["title"])} - by Jonah Feld</title>',
+                      f'<meta property="og:title" content="{E(a["title"])}">', f'<meta property="og:description" content="{E(a["dek"])}">',
+                      '<meta property="og:type" content="article">', f'<meta name="author" content="{E(a["authors"][0])}">',
+                      jsonld(a, url, site="Slow Travel Letters")])
+    body = (f'<div class="main-menu"><a href="/">Slow Travel Letters</a><button>Subscribe</button><button>Sign in</button></div>'
+            f'<div class="single-post-container"><div class="container"><div class="single-post"><div class="post-header">'
+            f'<h1 class="post-title">{E(a["title"])}</h1><h3 class="subtitle">{E(a["dek"])}</h3>'
+            f'<div class="post-meta"><a href="/profile">{E(a["authors"][0])}</a><div class="post-date">Apr 02, 2024</div></div>'
+            f'<div class="post-ufi"><a class="like-button">42</a><a class="comment-button">7</a><a class="share-button">Share</a></div></div>'
+            f'<div class="available-content"><div class="body markup">' + "\n".join(out) + '</div></div>'
+            f'<div class="post-footer"><div class="post-ufi"><a class="like-button">42</a><a href="/comments">7 Comments</a><a>Share</a></div></div>'
+            f'<div class="subscribe-footer"><p>Slow Travel Letters is a reader-supported publication. To receive new posts and support my work, consider becoming a free or paid subscriber.</p>'
+            f'<form><input type="email"><button>Subscribe</button></form></div></div></div></div>'
+            f'<div class="footer-wrap"><a href="/privacy">Privacy</a> · <a href="/terms">Terms</a> · <a href="/collection">Collection notice</a></div>')
+    return page(head, body), {"url": url, "content_type": "text/html; charset=utf-8"}
+
 PAGES = [
     ("en-schema-news", "en-harbour", modern, "utf-8"),
     ("en-amp", "en-amp-rates", amp, "utf-8"),
@@ -389,6 +476,10 @@ PAGES = [
     ("ja-shiftjis", "ja-sakura", japanese, "shift_jis"),
     ("it-microdata", "it-treni", italian_microdata, "utf-8"),
     ("en-index-page", "en-harbour", index_page, "utf-8"),
+    ("en-wire-testid", "en-wire-shipping", wire, "utf-8"),
+    ("pt-nextjs-hashed", "pt-nextjs-eleicao", nextjs, "utf-8"),
+    ("ru-windows1251", "ru-pogoda", russian, "windows-1251"),
+    ("en-newsletter-post", "en-newsletter-essay", newsletter, "utf-8"),
 ]
 
 def main():
