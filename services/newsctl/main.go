@@ -66,7 +66,7 @@ Start with "newsctl dev PAGE...": the whole pipeline in one process, no setup.`,
 		"Kafka bootstrap brokers (env "+config.EnvName("brokers")+")")
 	root.PersistentFlags().StringVar(&g.redisURL, "redis-url", envOr("redis-url", "redis://127.0.0.1:6379/0"),
 		"Redis of the pipeline's dedup and replay state (env "+config.EnvName("redis-url")+")")
-	root.AddCommand(newDevCmd(), newTopicsCmd(g), newExtractCmd(), newEnrichCmd(), newReplayCmd(g), newTailCmd(g), newLagCmd(g), newDLQCmd(g), newGroupsCmd(g))
+	root.AddCommand(newDevCmd(), newTopicsCmd(g), newExtractCmd(), newEnrichCmd(), newReplayCmd(g), newTailCmd(g), newLagCmd(g), newDLQCmd(g), newGroupsCmd(g), newSubmitCmd())
 	return root
 }
 
