@@ -1,0 +1,4 @@
+package fetch
+
+// NextInterval exposes nextInterval to the external tests.
+var NextInterval = nextInterval
