@@ -101,11 +101,11 @@ func classifyAttr(v []byte) nodeFlags {
 // lastNeg reports whether the last classified word of words is negative.
 func lastNeg(words [][]byte) bool {
 	for i := len(words) - 1; i >= 0; i-- {
-		w := string(words[i])
-		if negWords[w] || strongNegWords[w] {
+		w := words[i] // string(w) in a map index does not allocate
+		if negWords[string(w)] || strongNegWords[string(w)] {
 			return true
 		}
-		if posWords[w] || bodySecond[w] || bylineWord[w] {
+		if posWords[string(w)] || bodySecond[string(w)] || bylineWord[string(w)] {
 			return false
 		}
 	}

@@ -10,7 +10,15 @@ import (
 const (
 	fHasBodyHint = fCaption << 1     // subtree contains an article-body hint (set by prepare)
 	fInHint      = fHasBodyHint << 1 // inside an article-body hint (set by selectRoots)
+	fHasSubHead  = fInHint << 1      // subtree contains an h2-h6 (set by prepare)
+	fPostHeader  = fHasSubHead << 1  // a <header> of one of several posts (set by prepare)
+	fImg         = fPostHeader << 1  // an image: <img>, <amp-img>, <picture> (set by the builder)
 )
+
+// minPostHeaders is how many <header>s holding a subheading (and no h1) make
+// a page of posts: a live blog or a live text, whose posts carry their
+// titles inside their headers.
+const minPostHeaders = 3
 
 // prepare computes subtree facts, marks boilerplate as removed and computes
 // the aggregates used for scoring, in three linear passes over the nodes.
@@ -26,12 +34,29 @@ func (d *doc) prepare() {
 			if n.flags&fBodyHint != 0 {
 				n.flags |= fHasBodyHint
 			}
+			if n.tag != atom.H1 && headingTags[n.tag] {
+				n.flags |= fHasSubHead
+			}
 		}
 		if p := n.parent; p != nil {
 			p.rawLen += n.rawLen
-			p.flags |= n.flags & (fHasH1 | fHasArticle | fHasBodyHint)
+			p.flags |= n.flags & (fHasH1 | fHasArticle | fHasBodyHint | fHasSubHead)
 		}
 	})
+	// Headers are page or article furniture, except in a page of posts
+	// (live blogs): there each post's header holds the post's title, which
+	// is kept (and the rest of the header, times and permalinks, is not).
+	var postHeaders []*node
+	d.each(func(n *node) {
+		if n.tag == atom.Header && n.flags&(fHasSubHead|fHasH1) == fHasSubHead && len(postHeaders) < 4096 {
+			postHeaders = append(postHeaders, n)
+		}
+	})
+	if len(postHeaders) >= minPostHeaders {
+		for _, n := range postHeaders {
+			n.flags |= fPostHeader
+		}
+	}
 	// Pass 2, parents first: removal.
 	d.each(func(n *node) {
 		if n.parent == nil {
@@ -39,6 +64,10 @@ func (d *doc) prepare() {
 		}
 		if n.parent.flags&fRemoved != 0 {
 			n.flags |= fRemoved
+			return
+		}
+		if n.parent.flags&fPostHeader != 0 && n.flags&fHasSubHead == 0 && !headingTags[n.tag] {
+			n.flags |= fRemoved // a post header's time, permalink, share button
 			return
 		}
 		if n.isText {
@@ -55,12 +84,14 @@ func (d *doc) prepare() {
 			n.flags |= fRemoved
 		case n.flags&fStrongNeg != 0 && !guard:
 			n.flags |= fRemoved
-		case n.flags&fDrop != 0 && !wrapper:
+		case n.flags&fDrop != 0 && !wrapper && n.flags&fPostHeader == 0:
 			n.flags |= fRemoved
 		case n.flags&fNeg != 0 && n.flags&fPos == 0 && !wrapper:
 			n.flags |= fRemoved
 		case n.flags&(fByline|fDateline) != 0 && n.rawLen < 200 && !guard:
 			n.flags |= fRemoved // metadata, read separately
+		case isCaptionBox(n) && !guard:
+			n.flags |= fRemoved
 		}
 	})
 	// Pass 3, children first: aggregates over what is left.
@@ -82,6 +113,39 @@ func (d *doc) prepare() {
 			}
 		}
 	})
+}
+
+// isCaptionBox reports whether n is an image with a short text beside it
+// in one box: a caption or credit whatever its class is called
+// (<div class="photo"><img><span>...</span></div>, WordPress's
+// wp-caption, a gallery item). The text limit is below the length of a
+// story paragraph that happens to hold an inline image.
+func isCaptionBox(n *node) bool {
+	switch n.tag {
+	case atom.Div, atom.Span, atom.P, atom.Li, atom.A:
+	default:
+		return false
+	}
+	if n.rawLen == 0 || n.rawLen >= 200 {
+		return false
+	}
+	for c := n.first; c != nil; c = c.next {
+		if c.isText {
+			continue
+		}
+		if c.flags&fImg != 0 {
+			return true
+		}
+		// <a href><img></a>, <span class="wrap"><img></span>
+		if c.rawLen == 0 && (c.tag == atom.A || c.tag == atom.Span || c.tag == atom.Div) {
+			for g := c.first; g != nil; g = g.next {
+				if g.flags&fImg != 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // textStats returns the length of t in characters with whitespace runs
@@ -270,6 +334,17 @@ func isAncestor(a, n *node) bool {
 	return false
 }
 
+// commonAncestor returns the deepest node that contains every node of ns.
+func commonAncestor(ns []*node) *node {
+	a := ns[0].parent
+	for _, n := range ns[1:] {
+		for a != nil && !isAncestor(a, n) {
+			a = a.parent
+		}
+	}
+	return a
+}
+
 func onlyContentChild(p, c *node) bool {
 	for x := p.first; x != nil; x = x.next {
 		if x != c && x.flags&fRemoved == 0 && x.textLen > 0 {
@@ -306,6 +381,14 @@ func (d *doc) selectRoots() []*node {
 			}
 		}
 		if top == nil || sum*2 >= top.textLen-top.linkLen || isAncestor(top, roots[0]) && sum*3 >= top.textLen-top.linkLen {
+			// Many body hints are the bodies of the posts of a live blog:
+			// their common ancestor also holds the posts' titles, and
+			// little else.
+			if len(roots) >= 3 {
+				if lca := commonAncestor(roots); lca != nil && lca != d.root && (lca.textLen-lca.linkLen)*2 <= sum*3 {
+					return []*node{lca}
+				}
+			}
 			return roots
 		}
 	}
@@ -317,9 +400,18 @@ func (d *doc) selectRoots() []*node {
 	}
 	threshold := max(10, top.score*0.2)
 	var roots []*node
+	before := true
 	for s := top.parent.first; s != nil; s = s.next {
 		if s == top {
 			roots = append(roots, s)
+			before = false
+			continue
+		}
+		if before && !s.isText && s.flags&(fByline|fDateline|fHasH1) != 0 {
+			// The article header (title, standfirst, byline, dateline)
+			// sits beside the body: what came before its byline or
+			// headline is header, not story.
+			roots = roots[:0]
 			continue
 		}
 		if s.isText || s.flags&fRemoved != 0 || s.textLen == 0 {
@@ -365,6 +457,9 @@ type block struct {
 	heading int // 1..6 for h1..h6
 	li      bool
 	pre     bool
+	// meta marks where a byline or dateline was removed from the content:
+	// no text, but it tells filterBlocks where the article header ends.
+	meta bool
 }
 
 type emitter struct {
@@ -407,6 +502,9 @@ var blockTags = map[atom.Atom]bool{
 // which is never dropped by the conditional cleaning below.
 func (e *emitter) walk(n *node, top, inLink bool) {
 	if n.isText {
+		if n.flags&fRemoved != 0 {
+			return
+		}
 		t := e.d.textOf(n)
 		e.buf.Write(t)
 		if inLink {
@@ -415,6 +513,10 @@ func (e *emitter) walk(n *node, top, inLink bool) {
 		return
 	}
 	if n.flags&fRemoved != 0 {
+		if n.flags&(fByline|fDateline) != 0 && len(e.blocks) < 16 {
+			e.flush()
+			e.blocks = append(e.blocks, block{meta: true})
+		}
 		return
 	}
 	if !top && dropConditionally(n) {

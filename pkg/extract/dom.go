@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -59,11 +60,9 @@ type node struct {
 type metaTag struct{ key, value string }
 
 type imgRef struct {
-	n           *node
-	src         string
-	width       int
-	inFigure    bool
-	isLazyThumb bool
+	n     *node
+	src   string
+	width int
 }
 
 type propRef struct {
@@ -480,13 +479,16 @@ func (b *builder) start(z *html.Tokenizer, a atom.Atom, ampImg, hasAttr, selfClo
 		n.flags |= fHasArticle
 	}
 	var src, dataSrc, width, itemprop, content, datetime, rel string
-	var href bool
+	var href, inlineImg bool
 	for hasAttr {
 		var k, v []byte
 		k, v, hasAttr = z.TagAttr()
 		switch string(k) {
 		case "class", "id":
 			n.flags |= classifyAttr(v)
+			if isImg && (bytes.Contains(v, []byte("emoji")) || bytes.Contains(v, []byte("smiley"))) {
+				inlineImg = true
+			}
 		case "role":
 			n.flags |= classifyRole(v)
 		case "hidden":
@@ -523,6 +525,16 @@ func (b *builder) start(z *html.Tokenizer, a atom.Atom, ampImg, hasAttr, selfClo
 	}
 	if a == atom.A && href {
 		n.flags |= fLink
+	}
+	if isImg || a == atom.Picture {
+		// emoji and icons set in the text are not pictures
+		w := 0
+		if width != "" {
+			w, _ = strconv.Atoi(strings.TrimSuffix(width, "px"))
+		}
+		if !inlineImg && (w == 0 || w > 48) {
+			n.flags |= fImg
+		}
 	}
 	if itemprop != "" {
 		switch {

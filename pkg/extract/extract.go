@@ -12,7 +12,10 @@
 // block with the same boilerplate rules as the plain-text path.
 //
 // Language detection is not done here (see pkg/lang); Article.DeclaredLanguage
-// only reports what the page declares.
+// only reports what the page declares. Nor is site template learning: a
+// block that no rule knows but that repeats on many pages of a host is
+// found by pkg/templates, which keeps its counts in Redis so that this
+// package stays pure.
 package extract
 
 import (

@@ -95,8 +95,13 @@ func filterBlocks(blocks []block, a *Article) ([]string, blockStats) {
 	var st blockStats
 	lines := make([]tline, 0, len(blocks))
 	names := strings.Join(a.Authors, " ")
+	hf := newHeaderFacts(blocks, a.Title, names)
+	furniture := hf.furniture()
 	seenBody := false
 	for i, b := range blocks {
+		if b.meta {
+			continue
+		}
 		if b.heading > 0 {
 			st.headings++
 			if b.linkLen*10 >= b.textLen*8 {
@@ -112,6 +117,9 @@ func filterBlocks(blocks []block, a *Article) ([]string, blockStats) {
 			// a link or a list of links: related stories, tags, "read more"
 			continue
 		}
+		if furniture[i] {
+			continue
+		}
 		if b.heading == 1 && a.Title == "" {
 			a.Title = b.text
 			continue
@@ -120,9 +128,9 @@ func filterBlocks(blocks []block, a *Article) ([]string, blockStats) {
 			// The article header inside the content: title again, kicker,
 			// byline, dateline, and a standfirst repeating the description.
 			switch {
-			case a.Title != "" && (b.text == a.Title || (b.heading > 0 || b.textLen < 300) && similarity(b.text, a.Title) >= 0.8):
+			case hf.isTitle(i):
 				continue
-			case names != "" && similarity(b.text, names) >= 0.8 && countWords(b.text) <= 12:
+			case names != "" && countWords(b.text) <= 12 && similarity(b.text, names) >= 0.8:
 				continue
 			case a.Description != "" && b.text == a.Description && len(blocks)-i > 3:
 				continue
@@ -144,8 +152,124 @@ func filterBlocks(blocks []block, a *Article) ([]string, blockStats) {
 			}
 		}
 		l := newTline(b.text, kind)
+		l.heading = b.heading > 0
 		seenBody = seenBody || l.body
 		lines = append(lines, l)
 	}
 	return bodyLines(lines), st
+}
+
+// headerFacts answers, once per block, whether one of the first blocks of
+// the content repeats the title or is a byline/dateline: the header checks
+// compare words (similarity), which costs allocations, and both the header
+// pass and the main pass of filterBlocks ask.
+type headerFacts struct {
+	blocks        []block
+	title, names  string
+	titles, metas []int8 // 0 unknown, 1 yes, -1 no
+}
+
+const headerFactsMax = 16
+
+func newHeaderFacts(blocks []block, title, names string) *headerFacts {
+	n := min(len(blocks), headerFactsMax)
+	return &headerFacts{blocks: blocks, title: title, names: names, titles: make([]int8, n), metas: make([]int8, n)}
+}
+
+func (h *headerFacts) isTitle(i int) bool {
+	if i >= len(h.titles) {
+		return isTitleBlock(h.blocks[i], h.title)
+	}
+	if h.titles[i] == 0 {
+		h.titles[i] = -1
+		if isTitleBlock(h.blocks[i], h.title) {
+			h.titles[i] = 1
+		}
+	}
+	return h.titles[i] > 0
+}
+
+func (h *headerFacts) isMeta(i int) bool {
+	if i >= len(h.metas) {
+		return isMetaBlock(h.blocks[i], h.names)
+	}
+	if h.metas[i] == 0 {
+		h.metas[i] = -1
+		if isMetaBlock(h.blocks[i], h.names) {
+			h.metas[i] = 1
+		}
+	}
+	return h.metas[i] > 0
+}
+
+// isTitleBlock reports whether a block of the content repeats the title.
+func isTitleBlock(b block, title string) bool {
+	return title != "" && (b.text == title || (b.heading > 0 || b.textLen < 300) && similarity(b.text, title) >= 0.8)
+}
+
+// isMetaBlock reports whether a block is a byline or a dateline.
+func isMetaBlock(b block, names string) bool {
+	if b.meta {
+		return true
+	}
+	if b.textLen > 200 {
+		return false
+	}
+	if _, ok := parseByline(b.text); ok {
+		return true
+	}
+	return names != "" && countWords(b.text) <= 12 && similarity(b.text, names) >= 0.8 || isDateLine(b.text)
+}
+
+// furniture marks the parts of an article header that the content
+// selection kept around the title: a kicker or section label above it
+// ("Deutsche Bahn", "A Reporter at Large") and a standfirst between the
+// title and the byline or dateline that closes the header. The title,
+// byline and dateline themselves are handled by filterBlocks (they fill
+// metadata). Nothing is marked when no title block opens the content.
+func (h *headerFacts) furniture() map[int]bool {
+	blocks := h.blocks
+	ti := -1
+	for i := 0; i < min(len(blocks), 10); i++ {
+		if h.isTitle(i) {
+			ti = i
+			break
+		}
+		if isBodyLike(blocks[i].text) {
+			break // the body has begun: the title was not in the content
+		}
+	}
+	if ti < 0 {
+		return nil
+	}
+	var out map[int]bool
+	mark := func(i int) {
+		if out == nil {
+			out = make(map[int]bool)
+		}
+		out[i] = true
+	}
+	for i := 0; i < ti; i++ {
+		if b := blocks[i]; !isBodyLike(b.text) && countWords(b.text) <= 8 {
+			mark(i)
+		}
+	}
+	// The header ends at the last byline/dateline within a few blocks of
+	// the title; what lies between is the standfirst (never a long text).
+	mi := -1
+	for j := ti + 1; j < min(len(blocks), ti+5); j++ {
+		if h.isMeta(j) {
+			mi = j
+			continue
+		}
+		if countWords(blocks[j].text) >= 60 {
+			break
+		}
+	}
+	for j := ti + 1; j < mi; j++ {
+		if blocks[j].heading == 0 && !h.isMeta(j) {
+			mark(j)
+		}
+	}
+	return out
 }

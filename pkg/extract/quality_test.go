@@ -42,7 +42,9 @@ func loadCorpus(t testing.TB) []corpusPage {
 
 // minCorpusF1 is the floor for the pooled F1 over the corpus; a change that
 // drops below it is a regression. Per-page scores are logged (go test -v).
-const minCorpusF1 = 0.95
+// The corpus scores 0.999 now (tuned on); the floor leaves room for a
+// deliberate trade-off, not for a broken rule.
+const minCorpusF1 = 0.98
 
 // TestCorpusQuality scores the extractor on the corpus: pooled token F1
 // must stay above minCorpusF1, non-article pages must be refused, and

@@ -160,7 +160,38 @@ func classifyLine(s string) lineKind {
 	if n < 160 && creditFirst[first] && creditRE.MatchString(core) {
 		return lineCredit
 	}
+	if n < 600 && hasCJK(s) && isCJKLabelLine(s) {
+		return lineCredit
+	}
 	return lineBody
+}
+
+// cjkLabels are the labels of the metadata lines Chinese news pages put
+// inside the article text: editor, original title, source, proofreader,
+// and the portal's reprint statement ("新浪声明：...").
+var cjkLabels = toSet("责任编辑", "責任編輯", "编辑", "編輯", "责编", "責編", "原标题", "原標題", "来源", "來源",
+	"文章来源", "文章來源", "本文来源", "本文來源", "图片来源", "圖片來源", "校对", "校對", "审核", "審核",
+	"审校", "審校", "监制", "監製", "出品", "作者", "记者", "記者", "通讯员", "通訊員", "摄影", "攝影", "编译", "編譯")
+
+// isCJKLabelLine reports whether s is a "label：value" metadata line of a
+// Chinese news page. Author and reporter labels only count on short lines
+// ("记者：..." also opens the questions of an interview).
+func isCJKLabelLine(s string) bool {
+	i := strings.IndexAny(s, "：:")
+	if i <= 0 || i > 30 {
+		return false
+	}
+	label := strings.TrimSpace(s[:i])
+	rest := utf8.RuneCountInString(s[i:])
+	switch {
+	case strings.HasSuffix(label, "声明") || strings.HasSuffix(label, "聲明"):
+		return utf8.RuneCountInString(label) <= 6 && rest < 200
+	case label == "作者" || label == "记者" || label == "記者":
+		return rest <= 20
+	case cjkLabels[label]:
+		return rest <= 60
+	}
+	return false
 }
 
 // firstWord returns the leading run of letters and digits of s.

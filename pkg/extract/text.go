@@ -12,10 +12,11 @@ import (
 
 // tline is one paragraph candidate of a plain-text dump.
 type tline struct {
-	text  string
-	kind  lineKind
-	words int  // countWords(text)
-	body  bool // isBodyLike(text)
+	text    string
+	kind    lineKind
+	words   int  // countWords(text)
+	body    bool // isBodyLike(text)
+	heading bool // an HTML heading (h1-h6); never set for text dumps
 }
 
 func newTline(text string, kind lineKind) tline {
@@ -156,43 +157,69 @@ func trimTail(lines []tline) []string {
 			break
 		}
 	}
-	out := make([]string, 0, len(lines))
+	kept := make([]tline, 0, len(lines))
 	for i, l := range lines {
 		if last < 0 || i <= last || endsSentence(l.text) && l.words >= 4 || signOffRE.MatchString(l.text) {
-			out = append(out, l.text)
+			kept = append(kept, l)
 		}
 	}
-	return dropRepeats(out)
+	// A short paragraph with an e-mail address closing the story is the
+	// reporter's contact line or the paper's tip line ("Jane Doe can be
+	// reached at ...", "Do you have a story for us? Email ..."), in any
+	// language; story text rarely ends on an address.
+	for k := 0; k < 2 && len(kept) > 2; k++ {
+		l := kept[len(kept)-1]
+		if l.words > 60 || !emailRE.MatchString(l.text) {
+			break
+		}
+		kept = kept[:len(kept)-1]
+	}
+	return dropRepeats(kept)
 }
+
+var emailRE = regexp.MustCompile(`[\w.+-]+@[\w-]+\.[\w.-]*\w`)
 
 // signOffRE matches the credit line that ends wire copy ("Reporting by
 // Jane Doe; Editing by John Roe"): story text, though not a sentence.
 var signOffRE = regexp.MustCompile(`(?i)^\(?(additional )?(reporting|writing|editing|compiled|research|translated) by\b`)
 
+// quoteFolder makes typographic quotes and apostrophes compare equal to
+// plain ones: a pull quote is often typeset differently from the sentence
+// it repeats.
+var quoteFolder = strings.NewReplacer("’", "'", "‘", "'", "‛", "'", "“", `"`, "”", `"`, "„", `"`, "«", `"`, "»", `"`)
+
 // dropRepeats removes short paragraphs whose text appears inside another
 // paragraph: pull quotes, captions and teasers repeating the story.
-func dropRepeats(paras []string) []string {
-	if len(paras) < 2 || len(paras) > 400 {
-		return paras
+// Headings are kept: a subheading quoting a phrase of the story ("'IT
+// WOULD HAVE RUINED US'") is still the story's.
+func dropRepeats(lines []tline) []string {
+	out := make([]string, 0, len(lines))
+	if len(lines) < 2 || len(lines) > 400 {
+		for _, l := range lines {
+			out = append(out, l.text)
+		}
+		return out
 	}
-	lower := make([]string, len(paras))
-	for i, p := range paras {
-		lower[i] = strings.ToLower(p)
+	folded := make([]string, len(lines))
+	for i, l := range lines {
+		folded[i] = strings.ToLower(l.text)
+		if strings.ContainsAny(folded[i], "’‘‛“”„«»") {
+			folded[i] = quoteFolder.Replace(folded[i])
+		}
 	}
-	out := paras[:0]
-	for i, p := range paras {
+	for i, l := range lines {
 		dup := false
-		if len(p) < 200 && countWords(p) >= 4 {
-			needle := strings.Trim(lower[i], " .!?\"'“”‘’«»")
-			for j, q := range lower {
-				if j != i && len(q) > len(p) && strings.Contains(q, needle) {
+		if !l.heading && len(l.text) < 200 && l.words >= 4 {
+			needle := strings.Trim(folded[i], " .!?\"'")
+			for j, q := range folded {
+				if j != i && len(q) > len(folded[i]) && strings.Contains(q, needle) {
 					dup = true
 					break
 				}
 			}
 		}
 		if !dup {
-			out = append(out, p)
+			out = append(out, l.text)
 		}
 	}
 	return out

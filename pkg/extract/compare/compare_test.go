@@ -6,6 +6,7 @@
 //
 //	GOWORK=off go test -run Quality -v .
 //	GOWORK=off go test -run '^$' -bench . -cpu 1 .
+//	GOWORK=off NEWSFLOW_BENCH_REPORT=/abs/path.md go test -count=1 -run '^TestBenchReport$' -v .
 package compare
 
 import (
@@ -30,6 +31,7 @@ import (
 
 type page struct {
 	name, truth string
+	batch       int // 1: written with the extractor; 2: written after it (see the corpus README)
 	p           extract.Page
 }
 
@@ -44,7 +46,10 @@ func loadCorpus(t testing.TB) []page {
 			t.Fatal(err)
 		}
 		truth, _ := os.ReadFile(base + ".truth.txt")
-		var m struct{ URL, Content_Type, Charset string }
+		var m struct {
+			URL, Content_Type, Charset string
+			Batch                      int
+		}
 		if b, err := os.ReadFile(base + ".page.json"); err == nil {
 			_ = json.Unmarshal(b, &m)
 		}
@@ -52,7 +57,7 @@ func loadCorpus(t testing.TB) []page {
 		if m.Charset != "" {
 			ct = "text/html; charset=" + m.Charset
 		}
-		out = append(out, page{filepath.Base(base), string(truth), extract.Page{URL: m.URL, ContentType: ct, Body: body}})
+		out = append(out, page{filepath.Base(base), string(truth), max(m.Batch, 1), extract.Page{URL: m.URL, ContentType: ct, Body: body}})
 	}
 	if len(out) == 0 {
 		t.Fatal("empty corpus")
