@@ -21,7 +21,7 @@ type placeRec struct {
 	code string // ISO 3166-1 alpha-2, "" for regions spanning countries
 	alts string // towns: other countries with a big town of this name ("ES" for Valencia)
 	kind byte   // 'C' country, 'S' state/region, 'T' town, 'R' region
-	lang string // "*" any language, "x" any but English, or one ISO 639-1 code
+	lang string // "*" any language, "x" any but English, or ISO 639-1 codes ("de" or "es,it")
 }
 
 // usableIn reports whether the name may be matched in text of language l.
@@ -31,6 +31,17 @@ func (p placeRec) usableIn(l string) bool {
 		return true
 	case "x":
 		return l != "en"
+	}
+	if len(p.lang) > 2 {
+		// several languages: "es,it"
+		for rest := p.lang; rest != ""; {
+			var one string
+			one, rest, _ = strings.Cut(rest, ",")
+			if one == l {
+				return true
+			}
+		}
+		return false
 	}
 	return p.lang == l
 }
@@ -43,6 +54,11 @@ type resources struct {
 	maxPlace   int               // longest place name, in tokens
 	orgs       map[string]string // alias or name -> canonical name
 	maxOrg     int
+	// gazFirst maps the first token of every multi-token place or
+	// organisation name to the most tokens such a name has, so that a
+	// lookup tries only the lengths that can match (most words start no
+	// name at all).
+	gazFirst   map[string]uint8
 	lexicon    map[string]byte // common English word -> class (N V J R F)
 	firstNames map[string]bool
 	surnames   map[string]bool
@@ -64,6 +80,7 @@ func loadResources() (*resources, error) {
 			places:     map[string]placeRec{},
 			placeStems: map[string]string{},
 			orgs:       map[string]string{},
+			gazFirst:   map[string]uint8{},
 			lexicon:    map[string]byte{},
 			firstNames: map[string]bool{},
 			surnames:   map[string]bool{},
@@ -78,8 +95,10 @@ func loadResources() (*resources, error) {
 			{"data/rules.txt", nil},
 			{"data/lexicon_en.tsv", r.addLexicon},
 			{"data/names.tsv", r.addName},
+			{"data/names_intl.tsv", r.addName},
 			{"data/places.tsv", r.addPlace},
 			{"data/places_extra.tsv", r.addPlace},
+			{"data/orgs_gen.tsv", r.addOrg},
 			{"data/orgs.tsv", r.addOrg},
 			{"data/sentiment_en.tsv", r.addSentiment},
 			{"data/stopwords.tsv", r.addStopwords},
@@ -264,6 +283,21 @@ func (r *resources) finishPlaces() {
 		if n := strings.Count(name, " ") + 1; n > r.maxOrg {
 			r.maxOrg = n
 		}
+	}
+	index := func(name string) {
+		if !strings.ContainsAny(name, " &'’") && !strings.ContainsRune(name, '.') {
+			return // one token
+		}
+		d := tokenize(name, 64)
+		if n := len(d.toks); n > 1 && n < 256 && uint8(n) > r.gazFirst[d.toks[0].text] {
+			r.gazFirst[d.toks[0].text] = uint8(n)
+		}
+	}
+	for name := range r.places {
+		index(name)
+	}
+	for name := range r.orgs {
+		index(name)
 	}
 }
 

@@ -390,7 +390,9 @@ func wordCount(s string) int {
 	in := false
 	for _, r := range s {
 		switch {
-		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+		case r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+			// (no Han or kana below U+2E80: the check is skipped for
+			// Latin, Cyrillic and most other text)
 			cjk++
 			in = false
 		case unicode.IsLetter(r) || unicode.IsDigit(r):

@@ -52,9 +52,13 @@ func (r *resources) keywords(d, title *doc, lang string, ents []Entity, limit in
 		}
 		return true
 	}
+	// content is decided once per token: the stop-word lookups are most
+	// of the cost of keyphrases
+	isContent := make([]bool, len(d.toks))
 	tf := map[string]int{}
 	for i := range d.toks {
 		if content(&d.toks[i]) {
+			isContent[i] = true
 			tf[d.toks[i].lower]++
 		}
 	}
@@ -98,13 +102,13 @@ func (r *resources) keywords(d, title *doc, lang string, ents []Entity, limit in
 	for i := range d.toks {
 		t := &d.toks[i]
 		sameCase := len(run) == 0 || t.upper == d.toks[run[len(run)-1]].upper || d.toks[run[len(run)-1]].sentStart
-		if content(t) && sameCase && (len(run) == 0 || d.toks[run[len(run)-1]].sent == t.sent) && !(len(run) > 0 && t.newline) {
+		if isContent[i] && sameCase && (len(run) == 0 || d.toks[run[len(run)-1]].sent == t.sent) && !(len(run) > 0 && t.newline) {
 			run = append(run, i)
 			continue
 		}
 		flush(run)
 		run = run[:0]
-		if content(t) {
+		if isContent[i] {
 			run = append(run, i)
 		}
 	}

@@ -10,32 +10,55 @@ package enrich
 // second and every decision can be traced to a rule:
 //
 //  1. Candidates are runs of capitalised words in one sentence, which may
-//     contain connectors (of, de, von der, &) between capitalised words.
-//     Sentence-initial common words (The, However, Both) are trimmed.
+//     contain connectors (of, de, von der, &, bin) between capitalised
+//     words, "and" before the rest of an organisation's name ("Competition
+//     and Markets Authority"), a possessive before an organisation word
+//     ("Addenbrooke's Hospital") and a lower-case legal form ("plc").
+//     Sentence-initial common words (The, However, Both) are trimmed unless
+//     they start a name ("West Midlands Police", "Blue Origin").
 //  2. Each run is labelled word by word: gazetteer names (places, orgs;
-//     longest match first), titles (President, Minister), demonyms (Chinese,
-//     Western), non-entity words (months, events), organisation words
-//     (Ministry, University, Inc), place words (River, Province), unknown.
+//     longest match first), titles (President, Director-General), demonyms
+//     (Chinese, Western), non-entity words (months), organisation words
+//     (Ministry, University, Inc, Theatre), place words (River, Province),
+//     unknown. A run ending in an event, law or prize word (Marathon, Act,
+//     Prize) keeps only the places and organisations inside it.
 //  3. A run with an organisation word is an organisation ("Foreign
 //     Ministry", "University of Oxford"). Otherwise titles, demonyms and
 //     non-entity words split it; each remaining piece is a gazetteer entry,
-//     a place (ends with a place word), a person (a title or a role such as
-//     "spokesman" before it, a known first name, or two to four capitalised
-//     words that are not all common words), an acronym organisation (NATO),
-//     or a single word with a cue (a reporting verb after it: "Chen urged";
-//     an age: "Xi, 69,"), else left unresolved.
+//     a place (a place word, or a place context: "in Perry Barr"), or typed
+//     from cues and from its own words:
+//     - organisation cues: a noun before it ("rival Carrefour", "drugmaker
+//     Novo Nordisk", German "Konkurrent BMW"), a word after it ("Brentford
+//     coach", "Tesco's shares", "X said in a statement"), an employer
+//     after a role ("an analyst at Shore Capital", "shares of Tesco"), an
+//     apposition (", a Paris-based start-up", ", which ..."), a score or a
+//     verb of play around a town ("beating Toulouse 24-22": the club);
+//     - person cues: a title or role before it, ", who", a reporting verb
+//     or an age after it, a known first name (census and faker lists);
+//     - its words: people's names do not start or end with an acronym
+//     ("SK Hynix", "Itau BBA"), end in a country ("Sky Italia") or in an
+//     ordinary noun without a first name ("App Store"), nor follow "the"
+//     ("the Frick Collection"); two to four other capitalised words that
+//     are not all common words are a person.
 //  4. Coreference: a single word that is part of a person found elsewhere
 //     ("Putin", "Xi") counts toward that person, whose canonical name is the
-//     longest form; acronyms defined as "Full Name (FN)" join their
-//     organisation; a lone organisation word ("Ministry") joins the one
-//     organisation it heads. Unresolved words are dropped, which keeps
-//     capitalised ordinary words and words inside names from becoming places.
+//     longest form; acronyms defined as "Full Name (FN)" or matching the
+//     initials of an organisation in the story ("FTC") join it; the first
+//     or last word of an organisation ("Novo", "Hynix") and a lone
+//     organisation word ("Ministry") join it; a name typed as a person in
+//     some mentions and an organisation in others takes the majority type.
+//     Unresolved words are dropped, which keeps capitalised ordinary words
+//     and words inside names from becoming places. A town no list knows
+//     takes the country most of the story's places are in.
 //
-// English gets all rules. Other languages get gazetteer places and
-// organisations (with inflected forms for languages that decline names),
-// organisation words, and people with a title or a known first name; the
-// "capitalised words are a person" default is off because, for example,
-// German capitalises every noun.
+// English gets all rules. French, Spanish, Italian, Portuguese, Catalan,
+// Romanian and Dutch capitalise names but not nouns, so they also get the
+// cue rules and places after their own prepositions ("à Quimper"), but a
+// person needs a known first name or a title. German capitalises every
+// noun: it gets gazetteer places and organisations, organisation words and
+// compounds (Finanzministerium), acronym-led names (IG Metall) and people
+// with a title or a known first name. Declining languages (Russian, Polish,
+// ...) also match inflected place names.
 
 import (
 	"strings"
@@ -134,6 +157,14 @@ func (n *ner) extend(k int) int {
 			b += 2
 			continue
 		}
+		if toks[b].kind == tPoss && b+1 < len(toks) && toks[b+1].sent == sent && n.capWord(b+1) && n.r.lists["org_words"][toks[b+1].text] && n.gaz(k, b).n == 0 && !n.firstName(toks[b-1].text) {
+			b += 2 // "Addenbrooke's Hospital", "Alzheimer's Research UK"
+			continue
+		}
+		if n.r.lists["legal_suffixes"][toks[b].text] && !toks[b].upper {
+			b++ // "Marks & Spencer Group plc"
+			continue
+		}
 		if t := toks[b].text; (t == "of" || t == "for") && !orgOf {
 			for i := k; i < b; i++ {
 				if n.r.lists["org_words"][toks[i].text] {
@@ -142,9 +173,11 @@ func (n *ner) extend(k int) int {
 			}
 		}
 		// up to two connectors between capitalised words; "and" only
-		// inside "Association of School and College Leaders"
+		// inside "Association of School and College Leaders" or before
+		// the rest of an organisation's name ("Competition and Markets
+		// Authority", "Avon and Somerset Police")
 		c := 0
-		for c < 2 && b+c < len(toks) && (n.connector(b+c) || (orgOf && toks[b+c].text == "and")) {
+		for c < 2 && b+c < len(toks) && (n.connector(b+c) || (toks[b+c].text == "and" && (orgOf || n.andJoinsOrg(k, b+c)))) {
 			c++
 		}
 		if c > 0 && b+c < len(toks) && toks[b+c].sent == sent && n.capWord(b+c) {
@@ -154,6 +187,40 @@ func (n *ner) extend(k int) int {
 		break
 	}
 	return b
+}
+
+// andJoinsOrg reports whether the "and" at token and joins the capitalised
+// words [k, and) to the organisation named after it: the words after it
+// end with an organisation word, and those before are no organisation
+// and no known name of their own ("Khosla Ventures and Comcast Ventures",
+// "Google and Microsoft Research" stay two).
+func (n *ner) andJoinsOrg(k, and int) bool {
+	toks := n.d.toks
+	if and-k > 3 || and-k < 1 {
+		return false
+	}
+	for i := k; i < and; i++ {
+		if !n.capWord(i) || n.r.lists["org_words"][toks[i].text] || n.r.lists["legal_suffixes"][toks[i].text] {
+			return false
+		}
+		if h := n.gaz(i, and); h.org != "" || (h.n > 0 && h.rec.kind == 'C') {
+			return false
+		}
+	}
+	if n.firstName(toks[k].text) {
+		return false
+	}
+	last := -1
+	for j := and + 1; j < len(toks) && j < and+6 && toks[j].sent == toks[and].sent; j++ {
+		if n.capWord(j) {
+			last = j
+			continue
+		}
+		if !n.connector(j) {
+			break
+		}
+	}
+	return last > and && n.r.lists["org_words"][toks[last].text]
 }
 
 // capWord reports whether token k can be part of a name.
@@ -215,7 +282,10 @@ func (n *ner) gaz(k, end int) gazHit {
 		return h
 	}
 	var best gazHit
-	maxN := max(n.r.maxPlace, n.r.maxOrg)
+	maxN := 1
+	if m, ok := n.r.gazFirst[n.d.toks[k].text]; ok {
+		maxN = int(m)
+	}
 	for l := min(maxN, end-k); l >= 1; l-- {
 		if n.d.toks[k+l-1].kind != tWord {
 			continue
@@ -276,11 +346,70 @@ func (n *ner) known(k, end int) bool {
 	return n.firstName(t.text) || l["titles"][t.text] || l["demonyms"][t.text] || l["org_words"][t.text]
 }
 
+// dateline handles an all-capital place at the start of a paragraph
+// followed by a news agency or a dash: "WASHINGTON (Reuters) -", "SAN
+// FRANCISCO -". It reports whether [a, b) was such a place.
+func (n *ner) dateline(a, b int) bool {
+	toks := n.d.toks
+	if !(a == 0 || toks[a].newline) || b >= len(toks) {
+		return false
+	}
+	switch toks[b].text {
+	case "(", "-", "–", "—", ",":
+	default:
+		return false
+	}
+	words := make([]string, 0, b-a)
+	for i := a; i < b; i++ {
+		if !toks[i].allCaps && !(toks[i].kind == tPunct) {
+			return false
+		}
+		words = append(words, titleWord(toks[i].lower))
+	}
+	name := strings.Join(words, " ")
+	p, ok := n.r.places[name]
+	if !ok || !p.usableIn(n.lang) {
+		return false
+	}
+	n.add(cand{a: a, b: b, typ: Place, name: name, canon: name, code: p.code, alts: p.alts, kind: p.kind})
+	return true
+}
+
+// titleWord capitalises the first letter of a lower-case word.
+func titleWord(w string) string {
+	r, size := utf8.DecodeRuneInString(w)
+	return string(unicode.ToUpper(r)) + w[size:]
+}
+
+// namesStart reports a sentence-initial adjective that begins the name of
+// an organisation or place ("West Midlands Police said", "National Grid
+// plc", "Royal Free Hospital"): the run goes on with capitalised words and
+// ends in an organisation or place word.
+func (n *ner) namesStart(a, b int) bool {
+	c, ok := n.r.lexicon[n.d.toks[a].lower]
+	if b-a == 2 && ok && (c == 'N' || c == 'J') && !n.r.isStop(n.lang, n.d.toks[a].lower) {
+		// "Blue Origin", "Red Bull": an ordinary word before a word no
+		// list knows
+		t := &n.d.toks[a+1]
+		return t.kind == tWord && !n.common(a+1) && n.gaz(a+1, b).n == 0 && !n.firstName(t.text)
+	}
+	if b-a < 3 {
+		return false
+	}
+	if !ok || (c != 'J' && !compass[n.d.toks[a].text]) {
+		return false
+	}
+	last := n.d.toks[b-1].text
+	return n.r.lists["org_words"][last] || n.r.lists["legal_suffixes"][last] || n.r.lists["place_words"][last]
+}
+
+var compass = map[string]bool{"North": true, "South": true, "East": true, "West": true, "Central": true, "Upper": true, "Lower": true}
+
 // run interprets the capitalised run [a, b).
 func (n *ner) run(a, b int) {
 	toks := n.d.toks
 	// trim sentence-initial common words and stray connectors
-	for a < b && (n.connector(a) || (toks[a].sentStart && n.common(a) && !n.known(a, b))) {
+	for a < b && (n.connector(a) || (toks[a].sentStart && !toks[a].allCaps && n.common(a) && !n.known(a, b) && !n.namesStart(a, b))) {
 		a++
 	}
 	for b > a && n.connector(b-1) {
@@ -288,6 +417,14 @@ func (n *ner) run(a, b int) {
 	}
 	if a >= b {
 		return
+	}
+	if n.dateline(a, b) {
+		return
+	}
+	// "The U.S. Senate", "The Hollywood Reporter": the article is not part
+	// of a name that starts with a known one
+	if b-a >= 2 && toks[a].lower == "the" && n.gaz(a, b).n == 0 && n.gaz(a+1, b).n > 0 {
+		a++
 	}
 	labels := make([]label, b-a)
 	hits := make(map[int]gazHit)
@@ -314,11 +451,12 @@ func (n *ner) run(a, b int) {
 		switch {
 		case n.connector(i) || toks[i].text == "and":
 			labels[i-a] = lConnector
-		case lists["titles"][t] && !(prevName && n.firstName(toks[i-1].text)):
+		case (lists["titles"][t] || n.hyphenTitle(t)) && !(prevName && n.firstName(toks[i-1].text)):
 			labels[i-a] = lTitle
 		case lists["demonyms"][t] || n.demonymLike(i, b):
 			labels[i-a] = lDemonym
-		case lists["misc"][t] && !(prevName && (n.firstName(toks[i-1].text) || toks[i].allCaps)):
+		case lists["misc"][t] && !(prevName && (n.firstName(toks[i-1].text) || toks[i].allCaps)) && !(n.firstName(t) && i+1 < b && n.capWord(i+1) && !lists["misc"][toks[i+1].text] && !n.common(i+1)):
+			// "Christian Bruch" keeps its first name
 			// "Theresa May" and "Mistral AI" keep their last word
 			labels[i-a] = lMisc
 		case lists["org_words"][t] || (i > a && lists["club_words"][t]):
@@ -329,6 +467,26 @@ func (n *ner) run(a, b int) {
 		i++
 	}
 	n.multiWord(a, b, labels)
+	// a nationality word before a place word names the place: "Indian
+	// Ocean", "Persian Gulf", "Arabian Sea"
+	for i := a; i+1 < b; i++ {
+		if labels[i-a] == lDemonym && labels[i+1-a] == lPlaceWord {
+			labels[i-a] = lUnknown
+		}
+	}
+
+	// Only nationality words, yet named with an organisation's cue:
+	// "Bavarian Nordic, the Danish drugmaker".
+	if b-a >= 2 && labels[0] == lDemonym && labels[b-1-a] == lDemonym {
+		all := true
+		for _, l := range labels {
+			all = all && (l == lDemonym || l == lConnector)
+		}
+		if all && (n.apposition(b) == Org || n.orgCueBefore(a) || n.orgCueAfter(b) || n.statementCue(b) || n.affiliation(a)) {
+			n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+			return
+		}
+	}
 
 	// An event (Berlin Marathon, ATP Finals, Cannes Film Festival) keeps
 	// only the places, organisations and acronyms inside it.
@@ -370,7 +528,7 @@ func (n *ner) orgStart(a, w int, labels []label) int {
 		s++
 	}
 	for i := w - 1; i > s; i-- {
-		if labels[i-a] != lConnector {
+		if labels[i-a] != lConnector || (n.d.toks[i].text != "of" && n.d.toks[i].text != "at") {
 			continue
 		}
 		left := labels[s-a : i-a]
@@ -398,6 +556,14 @@ func (n *ner) addOrg(s, e int, labels []label, hits map[int]gazHit) {
 		if canon, ok := n.r.orgs[n.d.span(s+h.n, e)]; ok {
 			n.addGaz(s, s+h.n, h)
 			n.add(cand{a: s + h.n, b: e, typ: Org, name: n.name(s+h.n, e), canon: canon})
+			return
+		}
+		// an abbreviated country before an organisation is a place of
+		// its own ("U.S. Commerce Department"); a full name is part of
+		// the organisation's name ("Japan Aerospace Exploration Agency")
+		if h.n == 1 && n.d.toks[s].allCaps && e-s-h.n >= 2 {
+			n.addGaz(s, s+1, h)
+			n.add(cand{a: s + 1, b: e, typ: Org, name: n.name(s+1, e)})
 			return
 		}
 	}
@@ -433,6 +599,13 @@ func (n *ner) orgTail(e, a, b int, labels []label) int {
 		e = k
 	}
 	return e
+}
+
+// hyphenTitle reports titles joined by a hyphen: Director-General,
+// Vice-Chancellor, Attorney-General.
+func (n *ner) hyphenTitle(t string) bool {
+	l, r, ok := strings.Cut(t, "-")
+	return ok && n.r.lists["titles"][l] && n.r.lists["titles"][r]
 }
 
 // multiWord relabels two-word titles and events written with a space.
@@ -557,6 +730,18 @@ func (n *ner) piece(a, b int, labels []label, hits map[int]gazHit, titled bool) 
 	if a >= b {
 		return
 	}
+	// A capitalised role before the name ("Co-author Brice-Olivier
+	// Demory", "Shopkeeper Tariq Mahmood" at the start of a sentence).
+	if b-a >= 2 && labels[0] == lUnknown && n.roleCap(a) && labels[1] == lUnknown && !n.common(a+1) {
+		a, labels, titled = a+1, labels[1:], true
+	}
+	// A capitalised organisation noun before the name: German
+	// "Konkurrent BMW", "Gewerkschaft Verdi"; "Rival Carrefour" at the
+	// start of a sentence.
+	forcedOrg := false
+	if b-a >= 2 && labels[0] == lUnknown && n.orgCueWord(a) {
+		a, labels, forcedOrg = a+1, labels[1:], true
+	}
 	// words before a first name are roles the lists lack ("Councillor
 	// Helen Hayden", German "Finanzminister Lars Klingbeil"), or a place
 	// ("России Владимир Путин" after a title)
@@ -591,7 +776,7 @@ func (n *ner) piece(a, b int, labels []label, hits map[int]gazHit, titled bool) 
 	}
 	size := b - a
 	cueBefore := titled || n.titleCueBefore(a)
-	orgCue := n.orgCueBefore(a) || n.orgCueAfter(b)
+	orgCue := forcedOrg || n.orgCueBefore(a) || n.orgCueAfter(b)
 	app := n.apposition(b)
 	h, whole := hits[a]
 	whole = whole && h.n == size
@@ -602,7 +787,8 @@ func (n *ner) piece(a, b int, labels []label, hits map[int]gazHit, titled bool) 
 	case whole && (h.rec.kind == 'C' || h.rec.kind == 'S' || h.rec.kind == 'R'):
 		n.addGaz(a, b, h)
 		return
-	case whole && orgCue && !cueBefore:
+	case whole && (orgCue || n.teamCue(a, b)) && !cueBefore:
+		// a town named for its club: "Brentford coach", "beating Toulouse 24-22"
 		n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
 		return
 	case whole && cueBefore && size == 1:
@@ -627,70 +813,20 @@ func (n *ner) piece(a, b int, labels []label, hits map[int]gazHit, titled bool) 
 		n.add(cand{a: a, b: b, typ: Place, name: n.name(a, b), code: code})
 		return
 	}
+	// Not on the lists: typed from cues and from the words themselves.
+	orgCue = orgCue || app == Org || n.affiliation(a) || n.statementCue(b)
 	if articles[toks[a].text] && size >= 2 {
 		// "The Oval", "El Granado": a place or an organisation, never a person
 		switch {
 		case n.placeCueBefore(a):
 			n.add(cand{a: a, b: b, typ: Place, name: n.name(a, b), code: n.codeAfter(b)})
-		case orgCue || app == Org:
+		case orgCue || !n.en:
 			n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
 		}
 		return
 	}
 	if size >= 2 {
-		switch {
-		case orgCue && !cueBefore && !n.firstName(toks[a].text):
-			n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
-			return
-		case cueBefore || n.firstName(toks[a].text) || app == Person:
-			n.add(cand{a: a, b: b, typ: Person, name: n.name(a, b)})
-			return
-		case app == Org:
-			n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
-			return
-		}
-		if labels[0] == lGaz {
-			allGaz := true
-			for _, l := range labels {
-				if l != lGaz {
-					allGaz = false
-				}
-			}
-			if allGaz {
-				// several gazetteer entries in a row
-				for k := a; k < b; {
-					h := hits[k]
-					if h.n == 0 {
-						break
-					}
-					n.piece(k, k+h.n, labels[k-a:k-a+h.n], hits, false)
-					k += h.n
-				}
-				return
-			}
-			if n.en {
-				// a place followed by unknown words: "China Daily"
-				n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
-			}
-			return
-		}
-		if !n.en {
-			return
-		}
-		if n.placeCueBefore(a) && n.placeNounBefore(a) {
-			n.add(cand{a: a, b: b, typ: Place, name: n.name(a, b), code: n.codeAfter(b)})
-			return
-		}
-		allCommon := true
-		for k := a; k < b; k++ {
-			if !n.common(k) || n.r.surnames[toks[k].text] {
-				allCommon = false
-			}
-		}
-		if allCommon || size > 4 {
-			return
-		}
-		n.add(cand{a: a, b: b, typ: Person, name: n.name(a, b)})
+		n.multiPiece(a, b, labels, hits, cueBefore, orgCue, app)
 		return
 	}
 	// single word
@@ -699,6 +835,8 @@ func (n *ner) piece(a, b int, labels []label, hits map[int]gazHit, titled bool) 
 	switch {
 	case labels[0] == lOrgWord:
 		n.add(cand{a: a, b: b, name: t.text})
+	case n.acronymBeforeNumber(a, b):
+		// "FTSE 100", "F-35": an index or a product
 	case orgCue && !cueBefore:
 		n.add(cand{a: a, b: b, typ: Org, name: t.text})
 	case cueBefore && (n.en || n.firstName(t.text) || n.r.surnames[t.text] || !common):
@@ -707,6 +845,10 @@ func (n *ner) piece(a, b int, labels []label, hits map[int]gazHit, titled bool) 
 		n.add(cand{a: a, b: b, typ: app, name: t.text})
 	case t.allCaps && utf8.RuneCountInString(strings.ReplaceAll(t.text, ".", "")) <= 6 && !common:
 		n.add(cand{a: a, b: b, typ: Org, name: t.text})
+	case n.compoundOrg(a):
+		n.add(cand{a: a, b: b, typ: Org, name: t.text})
+	case n.romance() && !common && n.placeCueBefore(a) && !n.firstName(t.text):
+		n.add(cand{a: a, b: b, typ: Place, name: t.text, code: n.codeAfter(b)})
 	case !n.en:
 		n.add(cand{a: a, b: b, name: t.text}) // coreference only
 	case common && !n.r.surnames[t.text]:
@@ -718,6 +860,260 @@ func (n *ner) piece(a, b int, labels []label, hits map[int]gazHit, titled bool) 
 	default:
 		n.add(cand{a: a, b: b, name: t.text}) // unresolved: coreference only
 	}
+}
+
+// multiPiece classifies a piece of two or more words that no list knows
+// as a whole: a person, an organisation, a place or nothing.
+func (n *ner) multiPiece(a, b int, labels []label, hits map[int]gazHit, cueBefore, orgCue bool, app EntityType) {
+	toks := n.d.toks
+	size := b - a
+	first, last := &toks[a], &toks[b-1]
+	firstName := n.firstName(first.text)
+	surname := n.r.surnames[last.text] || n.r.surnames[foldLatin(last.text)]
+	// A person's name ends in a name, not in an ordinary noun ("Pearl
+	// Earring", "App Store"); it does not start with an acronym ("SK
+	// Hynix"), and "the" does not stand before it ("the Frick
+	// Collection").
+	nounHead := n.en && !surname && !firstName && n.lexNoun(last.lower)
+	acronym := first.allCaps && !strings.Contains(first.text, ".") && (utf8.RuneCountInString(first.text) >= 3 || !surname)
+	lastAcronym := last.allCaps && !strings.Contains(last.text, ".") && !romanNumeral(last.text)
+	the := a > 0 && toks[a-1].lower == "the" && toks[a-1].sent == first.sent
+	personish := !nounHead && !acronym && !the && !lastAcronym
+	// an organisation noun right before the name beats a first name:
+	// "drugmaker Novo Nordisk"
+	strongOrg := n.orgCueBefore(a) && a > 0 && toks[a-1].kind == tWord && !toks[a-1].upper
+	// "in Perry Barr", "across East Anglia": people are seldom "in"
+	in := a > 0 && toks[a-1].lower == "in" && (b >= len(toks) || toks[b].kind != tPoss) && !n.personCueAfter(b)
+	switch {
+	case orgCue && !cueBefore && (!firstName || acronym || the || strongOrg):
+		n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+		return
+	case n.countryFinal(a, b, hits) || lastAcronym:
+		// "Sky Italia", "Santander UK", "Itaú BBA": people's names end
+		// in neither a country nor an acronym
+		n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+		return
+	case (cueBefore || app == Person) && personish:
+		n.add(cand{a: a, b: b, typ: Person, name: n.name(a, b)})
+		return
+	case in && personish && app != Person && (n.en || n.romance()):
+		n.add(cand{a: a, b: b, typ: Place, name: n.name(a, b), code: n.codeAfter(b)})
+		return
+	case firstName && personish:
+		n.add(cand{a: a, b: b, typ: Person, name: n.name(a, b)})
+		return
+	case app == Org:
+		n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+		return
+	}
+	if labels[0] == lGaz {
+		allGaz := true
+		for _, l := range labels {
+			if l != lGaz {
+				allGaz = false
+			}
+		}
+		if allGaz {
+			// an organisation and the country it serves ("NHS England")
+			if h := hits[a]; h.org != "" && a+h.n < b {
+				if t := hits[a+h.n]; t.n == b-a-h.n && t.org == "" && (t.rec.kind == 'C' || t.rec.kind == 'S') {
+					n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+					return
+				}
+			}
+			// several gazetteer entries in a row
+			for k := a; k < b; {
+				h := hits[k]
+				if h.n == 0 {
+					break
+				}
+				n.piece(k, k+h.n, labels[k-a:k-a+h.n], hits, false)
+				k += h.n
+			}
+			return
+		}
+		if h := hits[a]; (n.en || n.romance()) && h.org != "" {
+			// an organisation and a unit or brand of it: "Google DeepMind"
+			n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+		} else if (n.en || n.romance()) && h.n == size-1 && !first.allCaps && !strings.Contains(first.text, ".") {
+			// a place followed by one unknown word: "China Daily"
+			n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+		}
+		return
+	}
+	if !n.en && !n.romance() {
+		// German capitalises every noun: only an acronym start
+		// ("IG Metall") says organisation
+		if acronym && !firstName {
+			n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+		}
+		return
+	}
+	if n.placeCueBefore(a) && !firstName && !surname && !n.the(a) && (n.placeNounBefore(a) || !cueBefore) && personish {
+		n.add(cand{a: a, b: b, typ: Place, name: n.name(a, b), code: n.codeAfter(b)})
+		return
+	}
+	if acronym || (the && !n.placeCueBefore(a)) {
+		n.add(cand{a: a, b: b, typ: Org, name: n.name(a, b)})
+		return
+	}
+	if !personish || !n.en {
+		// "the James Webb Space Telescope", "App Store"; in French,
+		// Spanish or Italian a person needs a known first name or a title
+		return
+	}
+	allCommon := true
+	for k := a; k < b; k++ {
+		if !n.common(k) || n.r.surnames[toks[k].text] {
+			allCommon = false
+		}
+	}
+	if allCommon || size > 4 {
+		return
+	}
+	n.add(cand{a: a, b: b, typ: Person, name: n.name(a, b)})
+}
+
+// countryFinal reports a piece ending in a country after words that are no
+// place: "Sky Italia", "Vodafone Deutschland", "Santander UK".
+func (n *ner) countryFinal(a, b int, hits map[int]gazHit) bool {
+	for k := a + 1; k < b; k++ {
+		if h, ok := hits[k]; ok && k+h.n == b && h.org == "" && h.rec.kind == 'C' {
+			for j := a; j < k; j++ {
+				if hj, ok := hits[j]; ok && hj.org == "" && hj.rec.kind != 'T' {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// romanNumeral reports a regnal or generation number: II, III, IV.
+func romanNumeral(s string) bool {
+	return strings.Trim(s, "IVX") == "" && len(s) <= 4
+}
+
+// the reports "the" right before token a.
+func (n *ner) the(a int) bool {
+	return a > 0 && n.d.toks[a-1].lower == "the"
+}
+
+// romance reports languages that, like English, capitalise names but not
+// nouns, so that unknown capitalised words in a sentence are names.
+func (n *ner) romance() bool {
+	switch n.lang {
+	case "fr", "es", "it", "pt", "ca", "ro", "nl":
+		return true
+	}
+	return false
+}
+
+// lexNoun reports a common English noun (lexicon class N).
+func (n *ner) lexNoun(lower string) bool {
+	c, ok := n.r.lexicon[lower]
+	return ok && c == 'N'
+}
+
+// orgCueWord reports a capitalised organisation noun (Konkurrent,
+// Gewerkschaft, Rival) at token a.
+func (n *ner) orgCueWord(a int) bool {
+	t := &n.d.toks[a]
+	return t.upper && !t.allCaps && (n.r.lists["org_cues"][t.text] || n.r.lists["org_cues"][t.lower]) && !n.firstName(t.text)
+}
+
+// roleCap reports a capitalised role noun at the start of a name:
+// "Shopkeeper", "Co-author", "Analyst".
+func (n *ner) roleCap(a int) bool {
+	t := &n.d.toks[a]
+	return t.upper && !t.allCaps && n.r.lists["title_cues"][t.lower] && !n.firstName(t.text)
+}
+
+// acronymBeforeNumber reports an unknown acronym followed by a number:
+// "FTSE 100", "MSCI 2025" name indices and products, not organisations.
+func (n *ner) acronymBeforeNumber(a, b int) bool {
+	toks := n.d.toks
+	return toks[a].allCaps && b < len(toks) && toks[b].kind == tNum && toks[b].bstart == toks[a].bend+1
+}
+
+// compoundOrg reports a German-style compound naming an organisation:
+// Finanzministerium, Bundesbank, Verfassungsgericht.
+func (n *ner) compoundOrg(a int) bool {
+	if n.en {
+		return false
+	}
+	w := n.d.toks[a].lower
+	for suf := range n.r.lists["org_suffixes"] {
+		if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// teamCue reports a town written for its sports team: a score right after
+// it ("Toulouse 24-22"), or a verb of play before it ("beat Rangers",
+// "against Brentford", "host Hibernian").
+func (n *ner) teamCue(a, b int) bool {
+	toks := n.d.toks
+	if b < len(toks) && toks[b].kind == tNum && isScore(toks[b].text) {
+		return true
+	}
+	k := a - 1
+	if k >= 0 && toks[k].lower == "the" {
+		k--
+	}
+	return k >= 0 && toks[k].sent == toks[a].sent && n.r.lists["team_verbs"][toks[k].lower]
+}
+
+// isScore reports a result such as 3-1 or 24-22.
+func isScore(s string) bool {
+	l, r, ok := strings.Cut(s, "-")
+	return ok && l != "" && r != "" && len(l) <= 3 && len(r) <= 3 && onlyDigits(l) && onlyDigits(r)
+}
+
+// affiliation reports a name after a role and "at"/"of"/"with": "an
+// analyst at Shore Capital", "head of research at TrendForce", "a partner
+// at Elliott", "Analysts at UBS". Only used for names no list knows.
+func (n *ner) affiliation(a int) bool {
+	toks := n.d.toks
+	k := a - 1
+	if k >= 0 && toks[k].lower == "the" {
+		k--
+	}
+	if k < 1 || toks[k].sent != toks[a].sent {
+		return false
+	}
+	w := toks[k-1].lower
+	switch toks[k].lower {
+	case "at", "of", "with", "from":
+	case "in":
+		// "shares in X", "a stake in X"
+		return w == "shares" || w == "stake" || w == "stakes"
+	default:
+		return false
+	}
+	if w == "shares" || w == "stock" {
+		return toks[k].lower == "of" // "shares of Tesco"
+	}
+	if n.r.lists["title_cues"][w] || n.r.lists["title_cues"][strings.TrimSuffix(w, "s")] || n.r.lists["affiliation_nouns"][w] {
+		return toks[k].lower != "of" || n.r.lists["affiliation_nouns"][w]
+	}
+	return false
+}
+
+// statementCue reports what organisations do after their name: "X said in
+// a statement", "X's shares", "X's chief executive".
+func (n *ner) statementCue(b int) bool {
+	toks := n.d.toks
+	if b+1 < len(toks) && toks[b].kind == tPoss && n.r.lists["org_cues_after"][toks[b+1].lower] {
+		return true
+	}
+	if b+3 < len(toks) && toks[b].lower == "said" && toks[b+1].lower == "in" && toks[b+2].lower == "a" && toks[b+3].lower == "statement" {
+		return true
+	}
+	return false
 }
 
 // roleWord reports capitalised role nouns missing from the lists, by their
@@ -766,6 +1162,10 @@ func (n *ner) orgCueBefore(a int) bool {
 			continue
 		case t.kind == tWord && n.capWord(k) && steps > 0:
 			continue
+		case t.kind == tWord && steps == 0 && k > 0 && ofWords[t.lower]:
+			// "owner of Zara", "propietaria de Zara"
+			p := &toks[k-1]
+			return p.kind == tWord && (n.r.lists["org_cues"][p.lower] || n.r.lists["org_cues"][p.text])
 		case t.kind == tWord:
 			return n.r.lists["org_cues"][t.lower] || n.r.lists["org_cues"][t.text]
 		}
@@ -773,6 +1173,9 @@ func (n *ner) orgCueBefore(a int) bool {
 	}
 	return false
 }
+
+// ofWords are "of" in the languages with rules.
+var ofWords = map[string]bool{"of": true, "de": true, "di": true, "du": true, "des": true, "del": true, "von": true, "da": true, "do": true}
 
 // orgCueAfter reports a word after the name that belongs to organisations:
 // "Carrefour chief executive", "Brentford coach", "Ahold, based in".
@@ -783,6 +1186,12 @@ func (n *ner) orgCueAfter(b int) bool {
 	}
 	if b >= len(toks) || toks[b].kind != tWord || toks[b].upper {
 		return false
+	}
+	if toks[b].lower == "head" && b+1 < len(toks) && toks[b+1].lower == "coach" {
+		return true // "Toulouse head coach"
+	}
+	if toks[b].lower == "stock" && b+1 < len(toks) && (toks[b+1].lower == "exchange" || toks[b+1].lower == "market") {
+		return false // "the Copenhagen stock exchange"
 	}
 	return n.r.lists["org_cues_after"][toks[b].lower]
 }
@@ -796,12 +1205,21 @@ func (n *ner) apposition(b int) EntityType {
 		return ""
 	}
 	switch toks[b+1].lower {
-	case "a", "an", "the", "who", "whose":
+	case "a", "an", "the", "who", "whose", "which":
 	default:
+		// "Emily Field, head of research at Barclays"
+		if t := &toks[b+1]; t.kind == tWord && !t.upper && n.r.lists["title_cues"][t.lower] && b+2 < len(toks) && (toks[b+2].lower == "of" || toks[b+2].lower == "at") {
+			return Person
+		}
 		return ""
 	}
 	if toks[b+1].lower == "who" || toks[b+1].lower == "whose" {
 		return Person
+	}
+	if toks[b+1].lower == "which" {
+		// people are "who"; places no list knows are rarely named so
+		// ("Nissan, which is in talks", "Spotify, which complained")
+		return Org
 	}
 	for k := b + 2; k < len(toks) && k < b+7 && toks[k].sent == toks[b].sent; k++ {
 		t := &toks[k]
@@ -856,10 +1274,10 @@ func (n *ner) placeCueBefore(a int) bool {
 	if p.kind != tWord || p.upper {
 		return false
 	}
-	if n.r.lists["place_preps"][p.text] {
+	if (n.en && n.r.lists["place_preps"][p.text]) || (!n.en && n.r.lists["place_preps_"+n.lang][p.text]) {
 		return true
 	}
-	if n.r.lists["place_adjectives"][p.text] && k > 0 && n.r.lists["place_preps"][toks[k-1].text] {
+	if n.r.lists["place_adjectives"][p.text] && k > 0 && (n.r.lists["place_preps"][toks[k-1].text] || p.text == "nearby" || p.text == "neighbouring" || p.text == "neighboring") {
 		return true
 	}
 	return n.placeNounBefore(a)

@@ -20,6 +20,12 @@
 //   - wink-lexicon 2.2.0 (MIT): common English words with part of speech.
 //   - vaderSentiment 3.3.2 (MIT): sentiment lexicon.
 //   - stopwords-iso 1.1.0 (MIT): stop words per language.
+//   - faker 40.63.0 (MIT): first names and surnames of 80 locales.
+//   - pytickersymbols 1.17.10 (MIT): names of the companies in 20 stock
+//     indices (S&P 500, FTSE 100, DAX, CAC 40, Nikkei 225, ...). Only the
+//     names are used: facts, not the package's descriptive text.
+//   - football-team-names-zh 0.1.0 (MIT): European football clubs and
+//     leagues with their English aliases.
 package main
 
 import (
@@ -37,8 +43,9 @@ import (
 )
 
 var (
-	src = flag.String("src", "/tmp/data", "folder with the unpacked sources")
-	out = flag.String("out", "enrich/data", "output folder")
+	src   = flag.String("src", "/tmp/data", "folder with the unpacked sources")
+	out   = flag.String("out", "enrich/data", "output folder")
+	parts = flag.String("parts", "base,intl", "what to generate: base (lexicon, places, names, sentiment, stop words), intl (international names, organisations)")
 )
 
 // Languages whose stop words and country names we ship (the languages the
@@ -47,13 +54,18 @@ var langs = []string{"en", "de", "fr", "es", "it", "pt", "nl", "pl", "tr", "sv",
 
 func main() {
 	flag.Parse()
-	lex := lexicon()
-	writeLexicon(lex)
-	first := firstNames(lex)
-	writePlaces(lex, first)
-	writeNames(lex, first)
-	writeSentiment()
-	writeStopwords()
+	if strings.Contains(*parts, "base") {
+		lex := lexicon()
+		writeLexicon(lex)
+		first := firstNames(lex)
+		writePlaces(lex, first)
+		writeNames(lex, first)
+		writeSentiment()
+		writeStopwords()
+	}
+	if strings.Contains(*parts, "intl") {
+		writeIntl()
+	}
 }
 
 func must(err error) {
@@ -176,7 +188,7 @@ type placeEntry struct {
 
 // writePlaces writes name -> country code rows. Kinds: C country, S state or
 // province, T town or city. The lang column says where a name may be used:
-// "*" in any language, a code for one language, "x" in any language but
+// "*" in any language, language codes separated by commas, "x" in any language but
 // English (alternate city names whose language GeoNames does not record;
 // English text must not see "Island" (Icelandic Iceland) or "Male").
 func writePlaces(lex map[string]byte, first map[string]bool) {
@@ -187,6 +199,15 @@ func writePlaces(lex map[string]byte, first map[string]bool) {
 			return
 		}
 		if old, ok := entries[name]; ok {
+			// A country name shared by several languages (Italia in
+			// Italian and Spanish) is usable in all of them.
+			if old.kind == "C" && e.kind == "C" && old.code == e.code && old.lang != "*" && e.lang != "*" {
+				if e.lang != old.lang && !strings.Contains(","+old.lang+",", ","+e.lang+",") {
+					old.lang += "," + e.lang
+				}
+				entries[name] = old
+				return
+			}
 			// Countries beat states beat towns; among towns the bigger one
 			// wins and the other towns' countries are kept as alternatives
 			// (Valencia: VE, ES), for the enricher to choose by context.
@@ -213,7 +234,8 @@ func writePlaces(lex map[string]byte, first map[string]bool) {
 			Countries map[string]json.RawMessage `json:"countries"`
 		}
 		readJSON(file, &doc)
-		for code, raw := range doc.Countries {
+		for _, code := range sortedKeys(doc.Countries) {
+			raw := doc.Countries[code]
 			var names []string
 			var one string
 			if json.Unmarshal(raw, &one) == nil {
@@ -257,7 +279,8 @@ func writePlaces(lex map[string]byte, first map[string]bool) {
 		}
 		return true
 	}
-	for _, c := range cities {
+	for _, id := range sortedKeys(cities) {
+		c := cities[id]
 		if c.Population < 100000 || !ok(c.Name, c.Population) {
 			continue
 		}
@@ -268,7 +291,8 @@ func writePlaces(lex map[string]byte, first map[string]bool) {
 	}
 	// Alternate names of big cities (Kiev, Moskau, Pékin, Москва, ...): added
 	// only where no main name already claims them.
-	for _, c := range cities {
+	for _, id := range sortedKeys(cities) {
+		c := cities[id]
 		if c.Population < 1000000 {
 			continue
 		}
@@ -453,4 +477,234 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// generated holds what the "intl" part reads: the Python packages' lists
+// (dumped by pydump.py) and the base files already in the output folder.
+type generated struct {
+	py struct {
+		First     map[string][]string `json:"first"`
+		Last      map[string][]string `json:"last"`
+		Companies []struct {
+			Name, Country, Index string
+		} `json:"companies"`
+		Clubs []struct {
+			Name    string
+			Aliases []string
+		} `json:"clubs"`
+		Leagues []struct {
+			Name    string
+			Aliases []string
+		} `json:"leagues"`
+	}
+	lex        map[string]bool // common English words
+	places     map[string]bool
+	names      map[string]bool // census first names and surnames
+	firstNames map[string]bool // census first names
+}
+
+// readOut reads the first column of a TSV file in the output folder.
+func readOut(name string) map[string]bool {
+	b, err := os.ReadFile(filepath.Join(*out, name))
+	must(err)
+	m := map[string]bool{}
+	for _, l := range strings.Split(string(b), "\n") {
+		if l == "" || l[0] == '#' {
+			continue
+		}
+		k, _, _ := strings.Cut(l, "\t")
+		m[k] = true
+	}
+	return m
+}
+
+// readOutKind reads the names of one kind (second column) of a TSV file in
+// the output folder.
+func readOutKind(name, kind string) map[string]bool {
+	b, err := os.ReadFile(filepath.Join(*out, name))
+	must(err)
+	m := map[string]bool{}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Split(l, "\t"); len(f) >= 2 && f[1] == kind {
+			m[f[0]] = true
+		}
+	}
+	return m
+}
+
+func writeIntl() {
+	var g generated
+	readJSON("pydata.json", &g.py)
+	g.lex = readOut("lexicon_en.tsv")
+	g.places = readOut("places.tsv")
+	for k := range readOut("places_extra.tsv") {
+		g.places[k] = true
+	}
+	g.names = readOut("names.tsv")
+	g.firstNames = readOutKind("names.tsv", "F")
+	first := writeIntlNames(&g)
+	writeOrgs(&g, first)
+}
+
+// intlName reports whether a faker name is usable: one title-case word of
+// three or more letters in a script the tokenizer reads, not a common
+// English word, not a place, not already in the census lists.
+func (g *generated) intlName(n string) bool {
+	if strings.ContainsAny(n, " .") || len([]rune(n)) < 3 || !isTitleCase(n) || !tokenScript(n) {
+		return false
+	}
+	return !g.lex[strings.ToLower(n)] && !g.places[n] && !g.names[n]
+}
+
+// writeIntlNames writes first names and surnames of faker's locales that
+// the census lists lack (Ousmane, Katharina, Giuseppe, Takahashi, ...).
+// It returns the first names it wrote.
+func writeIntlNames(g *generated) map[string]bool {
+	first, last := map[string]bool{}, map[string]bool{}
+	for _, loc := range sortedKeys(g.py.First) {
+		for _, n := range g.py.First[loc] {
+			if g.intlName(n) {
+				first[n] = true
+			}
+		}
+	}
+	for _, loc := range sortedKeys(g.py.Last) {
+		for _, n := range g.py.Last[loc] {
+			if g.intlName(n) && !first[n] {
+				last[n] = true
+			}
+		}
+	}
+	f, w := create("names_intl.tsv")
+	defer done(f, w)
+	fmt.Fprintln(w, "# name\tkind (F first name, S surname); faker 40.63.0 person providers, all locales (MIT); common English words, places and census names removed")
+	for _, n := range sortedKeys(first) {
+		fmt.Fprintf(w, "%s\tF\n", n)
+	}
+	for _, n := range sortedKeys(last) {
+		fmt.Fprintf(w, "%s\tS\n", n)
+	}
+	return first
+}
+
+// legalSuffixes end company names; they are stripped to get the name
+// articles use ("Honeywell International Inc." -> "Honeywell International").
+var legalSuffixes = []string{
+	", Inc.", ", Inc", " Inc.", " Inc", " Incorporated", " plc", " PLC", " S.A.F.", " S.A.", " SA",
+	" AG", " SE", " N.V.", " NV", " AB", " SCA", " Corporation", " Corp.", " Corp", ", Ltd.", ", Ltd",
+	" Ltd.", " Ltd", " Limited", " Co.", " Co", " Company",
+}
+
+// shortName strips a leading "The", a bracketed note and legal suffixes.
+func shortName(n string) string {
+	if i := strings.Index(n, " ("); i > 0 {
+		n = n[:i]
+	}
+	n = strings.TrimPrefix(strings.TrimSpace(n), "The ")
+	for changed := true; changed; {
+		changed = false
+		for _, s := range legalSuffixes {
+			if strings.HasSuffix(n, s) && len(n) > len(s)+1 {
+				n = strings.TrimRight(strings.TrimSuffix(n, s), " ,")
+				n = strings.TrimSuffix(strings.TrimSuffix(n, " and"), " &") // "Eli Lilly and Company"
+				changed = true
+			}
+		}
+	}
+	return n
+}
+
+// safeOrgName reports whether n may stand for an organisation wherever it
+// is written capitalised: not a place, and a single word only when it is
+// no common English word or first name ("Target", "Next", "Orange" and
+// "Elisa" stay out; "Target Corporation" stays in). Surnames may stay:
+// many companies carry their founder's name (Renault, Porsche, Siemens),
+// and a first name before one still makes a person.
+func (g *generated) safeOrgName(n string, people map[string]bool) bool {
+	if n == "" || g.places[n] || strings.HasPrefix(n, "The ") {
+		return false
+	}
+	if strings.Contains(n, " ") {
+		return true
+	}
+	r := []rune(n)
+	if len(r) < 3 {
+		return false
+	}
+	// data glitches such as "LifcoB" (a share class glued to the name)
+	if len(r) > 3 && unicode.IsUpper(r[len(r)-1]) && unicode.IsLower(r[len(r)-2]) {
+		return false
+	}
+	return !g.lex[strings.ToLower(n)] && !people[n] && !g.firstNames[n]
+}
+
+// writeOrgs writes orgs_gen.tsv: listed companies, football clubs and
+// leagues, in the format of the hand-written orgs.tsv (which is loaded
+// after it and wins where both name the same thing).
+func writeOrgs(g *generated, people map[string]bool) {
+	type entry struct{ aliases map[string]bool }
+	orgs := map[string]*entry{}
+	add := func(canon string, aliases ...string) {
+		e := orgs[canon]
+		if e == nil {
+			e = &entry{aliases: map[string]bool{}}
+			orgs[canon] = e
+		}
+		for _, a := range aliases {
+			if a != canon && a != "" && !g.places[a] {
+				e.aliases[a] = true
+			}
+		}
+	}
+	for _, c := range g.py.Companies {
+		full := c.Name
+		if i := strings.Index(full, " ("); i > 0 {
+			full = full[:i]
+		}
+		short := shortName(full)
+		var forms []string
+		for _, f := range []string{full, strings.TrimPrefix(full, "The "), short} {
+			if strings.Contains(f, " ") || g.safeOrgName(f, people) {
+				forms = append(forms, f)
+			}
+		}
+		// "Lufthansa Group" -> "Lufthansa", "Panasonic Holdings" -> "Panasonic"
+		// (one word only: "Lloyds Banking Group" is not "Lloyds Banking")
+		for _, suf := range []string{" Group", " Holdings", " Holding"} {
+			if base := strings.TrimSuffix(short, suf); base != short && !strings.Contains(base, " ") && g.safeOrgName(base, people) {
+				forms = append(forms, base)
+			}
+		}
+		var canon string
+		for _, f := range forms {
+			if g.safeOrgName(f, people) && (canon == "" || len(f) < len(canon)) {
+				canon = f
+			}
+		}
+		if canon == "" {
+			continue
+		}
+		add(canon, forms...)
+	}
+	for _, c := range g.py.Clubs {
+		names := append([]string{c.Name}, c.Aliases...)
+		var ok []string
+		for _, n := range names {
+			if isTitleCase(n) && g.safeOrgName(n, people) {
+				ok = append(ok, n)
+			}
+		}
+		if len(ok) > 0 {
+			add(ok[0], ok[1:]...)
+		}
+	}
+	for _, l := range g.py.Leagues {
+		add(l.Name, l.Aliases...)
+	}
+	f, w := create("orgs_gen.tsv")
+	defer done(f, w)
+	fmt.Fprintln(w, "# canonical name\taliases separated by |; generated by internal/gendata from pytickersymbols 1.17.10 (company names of 20 stock indices) and football-team-names-zh 0.1.0 (clubs, leagues), both MIT")
+	for _, k := range sortedKeys(orgs) {
+		fmt.Fprintf(w, "%s\t%s\n", k, strings.Join(sortedKeys(orgs[k].aliases), "|"))
+	}
 }
