@@ -9,17 +9,22 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/newsflow/newsflow/pkg/dedup"
 	"github.com/newsflow/newsflow/pkg/extract"
 	newsflowv1 "github.com/newsflow/newsflow/pkg/gen/newsflow/v1"
 	"github.com/newsflow/newsflow/pkg/lang"
 	"github.com/newsflow/newsflow/pkg/replay"
 	"github.com/newsflow/newsflow/pkg/stage"
+	"github.com/newsflow/newsflow/pkg/templates"
 	"github.com/newsflow/newsflow/pkg/urlnorm"
 	"github.com/newsflow/newsflow/pkg/wire"
 )
@@ -31,10 +36,17 @@ const (
 
 // Cleaner turns raw pages into cleaned stories.
 type Cleaner struct {
-	ex       *extract.Extractor
-	outcomes *prometheus.CounterVec
-	langs    *prometheus.CounterVec
-	now      func() time.Time
+	ex        *extract.Extractor
+	learner   *templates.Learner
+	filter    templates.FilterOptions
+	index     *dedup.Index
+	sem       chan struct{}
+	outcomes  *prometheus.CounterVec
+	langs     *prometheus.CounterVec
+	resolved  *prometheus.CounterVec
+	tplDrops  prometheus.Counter
+	tplErrors prometheus.Counter
+	now       func() time.Time
 }
 
 // Option configures a Cleaner.
@@ -44,13 +56,34 @@ type Option func(*Cleaner)
 func WithRegisterer(reg prometheus.Registerer) Option {
 	return func(c *Cleaner) {
 		if reg != nil {
-			reg.MustRegister(c.outcomes, c.langs)
+			reg.MustRegister(c.outcomes, c.langs, c.resolved, c.tplDrops, c.tplErrors)
 		}
 	}
 }
 
 // WithExtractor replaces the default extractor (e.g. with another size cap).
 func WithExtractor(ex *extract.Extractor) Option { return func(c *Cleaner) { c.ex = ex } }
+
+// WithTemplates makes the batch handler learn each host's templates with l
+// and drop the paragraphs l has seen on enough pages of the host.
+func WithTemplates(l *templates.Learner, opt templates.FilterOptions) Option {
+	return func(c *Cleaner) { c.learner, c.filter = l, opt }
+}
+
+// WithDedup makes the batch handler resolve story identity in ix: copies and
+// near copies of a known story travel under its id, and pkg/once drops them.
+// Without it a story's id is its canonical URL's (StoryID).
+func WithDedup(ix *dedup.Index) Option { return func(c *Cleaner) { c.index = ix } }
+
+// WithConcurrency bounds how many pages the batch handler extracts at once
+// (default GOMAXPROCS): extraction is CPU-bound.
+func WithConcurrency(n int) Option {
+	return func(c *Cleaner) {
+		if n > 0 {
+			c.sem = make(chan struct{}, n)
+		}
+	}
+}
 
 // New returns a Cleaner.
 func New(opts ...Option) *Cleaner {
@@ -60,6 +93,13 @@ func New(opts ...Option) *Cleaner {
 			Name: "pages_total", Help: "Pages cleaned, by outcome (story, or why not)."}, []string{"outcome"}),
 		langs: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "newsflow", Subsystem: "cleaner",
 			Name: "stories_by_language_total", Help: "Stories cleaned, by detected language."}, []string{"language"}),
+		resolved: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "newsflow", Subsystem: "dedup",
+			Name: "resolved_total", Help: "Stories resolved by the dedup index, by how they matched (new, url, content, near)."}, []string{"kind"}),
+		tplDrops: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "newsflow", Subsystem: "cleaner",
+			Name: "template_paragraphs_dropped_total", Help: "Paragraphs dropped as a site's learned template."}),
+		tplErrors: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "newsflow", Subsystem: "cleaner",
+			Name: "template_errors_total", Help: "Batches cleaned without template learning because Redis failed (every paragraph kept)."}),
+		sem: make(chan struct{}, runtime.GOMAXPROCS(0)),
 		now: time.Now,
 	}
 	for _, o := range opts {
@@ -144,44 +184,169 @@ func (c *Cleaner) Clean(ctx context.Context, raw *newsflowv1.RawArticle) (*newsf
 		out.AlternateUrls = []string{raw.GetUrl()}
 	}
 	out.StoryId = StoryID(canonical, out.ContentHash)
-	c.outcomes.WithLabelValues(OutcomeStory).Inc()
-	c.langs.WithLabelValues(language).Inc()
 	return out, nil
 }
 
-// Handler adapts the Cleaner to the stage runner.
-func (c *Cleaner) Handler() stage.Handler {
-	return func(ctx context.Context, in stage.Input) ([]stage.Output, error) {
-		var raw newsflowv1.RawArticle
-		if err := wire.Decode(in, &raw); err != nil {
-			return nil, err
+// BatchHandler adapts the Cleaner to the stage runner. A batch is cleaned in
+// four steps: pages are extracted concurrently; the site templates of the
+// batch are learned and dropped in one Redis round trip; story identity of
+// the whole batch is resolved in a few pipelined round trips (pkg/dedup);
+// each input becomes one output under its resolved story id. Copies of known
+// stories are emitted too, on purpose: pkg/once, which knows what reached the
+// topic, drops them (see the dedup package doc for why a stage must not).
+// A Redis failure in dedup fails the batch as stage.Unavailable (the stage
+// pauses, nothing is parked); one in template learning only keeps every
+// paragraph, counted.
+func (c *Cleaner) BatchHandler() stage.BatchHandler {
+	return func(ctx context.Context, ins []stage.Input) []stage.Result {
+		res := make([]stage.Result, len(ins))
+		stories := make([]*newsflowv1.CleanedArticle, len(ins))
+		var wg sync.WaitGroup
+		for i, in := range ins {
+			select {
+			case c.sem <- struct{}{}:
+			case <-ctx.Done():
+				res[i].Err = ctx.Err()
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer func() { <-c.sem; wg.Done() }()
+				var raw newsflowv1.RawArticle
+				if err := wire.Decode(in, &raw); err != nil {
+					res[i].Err = err
+					return
+				}
+				stories[i], res[i].Err = c.Clean(ctx, &raw)
+			}()
 		}
-		story, err := c.Clean(ctx, &raw)
-		if err != nil || story == nil {
-			return nil, err
+		wg.Wait()
+
+		var live []int // inputs with a story
+		for i, st := range stories {
+			if st != nil && res[i].Err == nil {
+				live = append(live, i)
+			}
 		}
-		if rev := replay.RevisionOf(in); rev > 0 {
-			story.Revision = rev
+		if len(live) == 0 {
+			return res
 		}
-		value, headers, err := wire.Encode(story)
-		if err != nil {
-			return nil, err
+		c.dropTemplates(ctx, stories, live)
+		if err := c.resolve(ctx, stories, live); err != nil {
+			for _, i := range live {
+				res[i].Err = err
+			}
+			return res
 		}
-		return []stage.Output{{Key: []byte(story.StoryId), Value: value, Headers: headers,
-			StoryID: story.StoryId, Revision: story.Revision}}, nil
+		for _, i := range live {
+			st := stories[i]
+			if rev := replay.RevisionOf(ins[i]); rev > 0 {
+				st.Revision = rev
+			}
+			value, headers, err := wire.Encode(st)
+			if err != nil {
+				res[i].Err = err
+				continue
+			}
+			res[i].Outputs = []stage.Output{{Key: []byte(st.StoryId), Value: value, Headers: headers,
+				StoryID: st.StoryId, Revision: st.Revision}}
+			c.outcomes.WithLabelValues(OutcomeStory).Inc()
+			c.langs.WithLabelValues(st.Language).Inc()
+		}
+		return res
 	}
 }
 
-// StoryID is the stable identity of a story: the hex of the first 16 bytes
-// of SHA-256 over its canonical URL, or over its content hash when the page
-// has no address (files, pasted text).
-func StoryID(canonicalURL, contentHash string) string {
-	src := canonicalURL
-	if src == "" {
-		src = "content:" + contentHash
+// dropTemplates observes the batch's paragraphs per host and drops the
+// learned template paragraphs from each story.
+func (c *Cleaner) dropTemplates(ctx context.Context, stories []*newsflowv1.CleanedArticle, live []int) {
+	if c.learner == nil {
+		return
 	}
-	sum := sha256.Sum256([]byte(src))
-	return hex.EncodeToString(sum[:16])
+	pages := make([]templates.Page, len(live))
+	for j, i := range live {
+		st := stories[i]
+		page := st.GetCanonicalUrl()
+		if page == "" {
+			page = st.GetUrl()
+		}
+		pages[j] = templates.Page{Host: hostOf(page), URL: page, Paragraphs: st.GetParagraphs()}
+	}
+	flags, err := c.learner.ObserveBatch(ctx, pages)
+	if err != nil {
+		c.tplErrors.Inc()
+		return
+	}
+	for j, i := range live {
+		st := stories[i]
+		f := templates.Filter(st.GetTitle(), st.GetParagraphs(), flags[j], c.filter)
+		if f.Dropped == 0 {
+			continue
+		}
+		c.tplDrops.Add(float64(f.Dropped))
+		st.Paragraphs = f.Paragraphs
+		st.Text = strings.Join(f.Paragraphs, "\n\n")
+		st.WordCount = int32(extract.CountWords(st.Text))
+		st.ContentHash = ContentHash(st.Text)
+		st.StoryId = StoryID(st.GetCanonicalUrl(), st.ContentHash)
+	}
+}
+
+// resolve gives each story its id from the dedup index, for the whole batch
+// at once. Stories without an address keep their content-derived id.
+func (c *Cleaner) resolve(ctx context.Context, stories []*newsflowv1.CleanedArticle, live []int) error {
+	if c.index == nil {
+		return nil
+	}
+	var fps []dedup.Fingerprint
+	var idx []int
+	for _, i := range live {
+		st := stories[i]
+		u := st.GetCanonicalUrl()
+		if u == "" {
+			u = st.GetUrl()
+		}
+		fp, err := c.index.Fingerprint(u, st.GetText())
+		if err != nil {
+			continue // no usable address: identity by content only (StoryID)
+		}
+		fps, idx = append(fps, fp), append(idx, i)
+	}
+	if len(fps) == 0 {
+		return nil
+	}
+	rs, err := c.index.Resolve(ctx, fps)
+	if err != nil {
+		return stage.Unavailable("redis", fmt.Errorf("dedup resolve of %d stories: %w", len(fps), err))
+	}
+	for k, r := range rs {
+		st := stories[idx[k]]
+		st.StoryId = r.StoryID
+		if fps[k].ContentHash != "" {
+			st.ContentHash = fps[k].ContentHash
+		}
+		c.resolved.WithLabelValues(r.Kind.String()).Inc()
+	}
+	return nil
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
+// StoryID is the identity of a story before the dedup index has seen it:
+// dedup.StoryID of its canonical URL (what the index assigns to a new
+// story), or of its content hash when the page has no address (files,
+// pasted text).
+func StoryID(canonicalURL, contentHash string) string {
+	if canonicalURL == "" {
+		return dedup.StoryID("content:" + contentHash)
+	}
+	return dedup.StoryID(canonicalURL)
 }
 
 // ContentHash is the hex SHA-256 (first 16 bytes) of the text lower-cased

@@ -12,7 +12,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -21,6 +23,7 @@ import (
 	"github.com/newsflow/newsflow/pkg/broker"
 	"github.com/newsflow/newsflow/pkg/config"
 	"github.com/newsflow/newsflow/pkg/logging"
+	"github.com/newsflow/newsflow/pkg/once"
 	"github.com/newsflow/newsflow/pkg/ops"
 	"github.com/newsflow/newsflow/pkg/redisconn"
 	"github.com/newsflow/newsflow/pkg/stage"
@@ -48,8 +51,56 @@ type Stage struct {
 	// Flags registers the stage's own flags; Validate checks them after parsing.
 	Flags    func(s *config.Set)
 	Validate func() error
-	// Build makes the handler and, optionally, the output sink (nil: at-least-once KafkaSink).
-	Build func(ctx context.Context, d Deps) (stage.Handler, stage.Sink, error)
+	// ExactlyOnce makes the stage deliver through pkg/once: each story
+	// (StoryID, Revision) reaches the output topic once.
+	ExactlyOnce bool
+	// Build makes the stage's handler.
+	Build func(ctx context.Context, d Deps) (Parts, error)
+}
+
+// Parts are what a stage's Build makes: one of Handler (run per record,
+// MaxInFlight at once) and Batch (run per consumed batch).
+type Parts struct {
+	Handler stage.Handler
+	Batch   stage.BatchHandler
+}
+
+// OnceConfig is the exactly-once writer's part of the configuration.
+type OnceConfig struct {
+	Window         time.Duration
+	Lease          time.Duration
+	ProduceTimeout time.Duration
+	SettleGrace    time.Duration
+	AutoRebuild    bool
+}
+
+// Register adds the --once-* flags.
+func (c *OnceConfig) Register(s *config.Set) {
+	s.DurationVar(&c.Window, "once-window", 7*24*time.Hour, "how long a delivered story is remembered: a copy arriving within it is dropped")
+	s.DurationVar(&c.Lease, "once-lease", 30*time.Second, "how long a claim on a story excludes other replicas; a killed replica's stories wait this long (must exceed 1.5 x (produce timeout + settle grace + 1%))")
+	s.DurationVar(&c.ProduceTimeout, "once-produce-timeout", 10*time.Second, "longest one produce call may take (the writer's timeouts are derived from it)")
+	s.DurationVar(&c.SettleGrace, "once-settle-grace", 5*time.Second, "how long after a produce call returned the broker may still append what it was sent")
+	s.BoolVar(&c.AutoRebuild, "once-auto-rebuild", true, "when Redis lost the exactly-once store while the output topic is not empty, refill it from the topic before delivering again (false: wait for `newsctl dedup-rebuild`)")
+}
+
+// sink makes the exactly-once Sink of a stage and its closer.
+func (c OnceConfig) sink(d Deps, owner string) (*once.Sink, func() error, error) {
+	ko := once.KafkaOptions{MetadataTimeout: min(2*time.Second, c.ProduceTimeout/4)}
+	ko.WriteTimeout = max(c.ProduceTimeout-ko.MetadataTimeout-10*time.Millisecond, time.Second)
+	if ko.Bound() > c.ProduceTimeout {
+		return nil, nil, fmt.Errorf("exactly-once writer: --once-produce-timeout %s is too short (at least %s)", c.ProduceTimeout, ko.Bound())
+	}
+	prod := once.NewKafkaProducer(d.Broker, ko)
+	s, err := once.New(d.Redis, prod, once.NewKafkaLog(d.Broker), once.Config{
+		Owner: owner, Window: c.Window, Lease: c.Lease, AutoRebuild: c.AutoRebuild,
+		ProduceTimeout: c.ProduceTimeout, SettleGrace: c.SettleGrace,
+		Logger: d.Log.Named("once"), Registerer: d.Registry,
+	})
+	if err != nil {
+		_ = prod.Close()
+		return nil, nil, fmt.Errorf("exactly-once writer: %w", err)
+	}
+	return s, prod.Close, nil
 }
 
 // Main runs the stage with the process's arguments and exits.
@@ -73,6 +124,7 @@ func Run(ctx context.Context, st Stage, args []string, stderr io.Writer) error {
 		rc   redisconn.Config
 		sc   stage.Config
 		lc   logging.Config
+		oc   OnceConfig
 		addr string
 	)
 	set := config.New(st.Name, st.Summary)
@@ -81,6 +133,9 @@ func Run(ctx context.Context, st Stage, args []string, stderr io.Writer) error {
 	rc.Register(set)
 	sc.Register(set, st.Name, st.Group, st.Input, st.Output, st.Input+".dlq")
 	lc.Register(set)
+	if st.ExactlyOnce {
+		oc.Register(set)
+	}
 	set.StringVar(&addr, "ops-addr", st.OpsAddr, "listen address of /healthz, /readyz and /metrics")
 	if st.Flags != nil {
 		st.Flags(set)
@@ -115,15 +170,31 @@ func Run(ctx context.Context, st Stage, args []string, stderr io.Writer) error {
 	srv.AddCheck("kafka", bc.Ping)
 	srv.AddCheck("redis", func(ctx context.Context) error { return redisconn.Ping(ctx, rdb) })
 
-	handler, sink, err := st.Build(ctx, Deps{Log: log, Registry: srv.Registry(), Redis: rdb, Broker: bc, Stage: sc})
+	deps := Deps{Log: log, Registry: srv.Registry(), Redis: rdb, Broker: bc, Stage: sc}
+	parts, err := st.Build(ctx, deps)
 	if err != nil {
 		return fmt.Errorf("build %s: %w", st.Name, err)
 	}
 	opts := []stage.Option{stage.WithLogger(log), stage.WithRegisterer(srv.Registry()), stage.WithStatus(srv)}
-	if sink != nil {
+	if st.ExactlyOnce {
+		checkRedis(ctx, log, rdb)
+		host, _ := os.Hostname()
+		sink, closeSink, err := oc.sink(deps, st.Name+"@"+host+":"+strconv.Itoa(os.Getpid()))
+		if err != nil {
+			return err
+		}
+		defer func() { _ = closeSink() }()
 		opts = append(opts, stage.WithSink(sink))
 	}
-	runner, err := stage.New(sc, bc, handler, opts...)
+	var runner *stage.Runner
+	switch {
+	case parts.Batch != nil:
+		runner, err = stage.NewBatch(sc, bc, parts.Batch, opts...)
+	case parts.Handler != nil:
+		runner, err = stage.New(sc, bc, parts.Handler, opts...)
+	default:
+		err = fmt.Errorf("build %s: no handler", st.Name)
+	}
 	if err != nil {
 		return err
 	}
@@ -140,4 +211,15 @@ func Run(ctx context.Context, st Stage, args []string, stderr io.Writer) error {
 		log.Warn("ops server", zap.Error(err))
 	}
 	return runErr
+}
+
+// checkRedis warns, at start, when Redis is set up so that it may forget
+// exactly-once records (eviction, no persistence). A Redis that refuses
+// CONFIG GET (managed services) is not judged.
+func checkRedis(ctx context.Context, log *zap.Logger, rdb redis.UniversalClient) {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := once.CheckRedis(ctx, rdb); err != nil {
+		log.Warn("redis may lose the exactly-once store; stories could be delivered twice after a Redis restart", zap.Error(err))
+	}
 }

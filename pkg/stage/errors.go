@@ -45,3 +45,35 @@ func RejectClass(err error) (string, bool) {
 	}
 	return "", false
 }
+
+// unavailableError marks a failure of a dependency the handler needs (Redis,
+// a model server), not of the input: the Runner pauses and retries the input
+// for as long as it takes, never dead-lettering it, and reports the stage not
+// ready meanwhile.
+type unavailableError struct {
+	dep string
+	err error
+}
+
+func (e *unavailableError) Error() string { return e.dep + " unavailable: " + e.err.Error() }
+func (e *unavailableError) Unwrap() error { return e.err }
+
+// Unavailable wraps err to say that dep (e.g. "redis") failed, not the input.
+// An input whose handler returns it is retried with backoff until dep answers
+// again or the stage stops; it is never dead-lettered.
+func Unavailable(dep string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &unavailableError{dep: dep, err: err}
+}
+
+// IsUnavailable reports whether err (or an error it wraps) came from
+// Unavailable, and the dependency named.
+func IsUnavailable(err error) (string, bool) {
+	var u *unavailableError
+	if errors.As(err, &u) {
+		return u.dep, true
+	}
+	return "", false
+}

@@ -397,6 +397,12 @@ func (r *Runner) handleBatch(ctx context.Context, batch []Input) ([]recordResult
 		pending[i] = i
 	}
 	backoff := r.cfg.RetryBackoff
+	paused := ""
+	defer func() {
+		if paused != "" {
+			r.resume("handler")
+		}
+	}()
 	for attempt := 1; len(pending) > 0; attempt++ {
 		ins := make([]Input, len(pending))
 		for j, idx := range pending {
@@ -409,6 +415,7 @@ func (r *Runner) handleBatch(ctx context.Context, batch []Input) ([]recordResult
 			return nil, err // the batch is abandoned and redelivered
 		}
 		var again []int
+		down := ""
 		for j, idx := range pending {
 			r.m.handlerTime.Observe(per)
 			err := res[j].Err
@@ -417,7 +424,15 @@ func (r *Runner) handleBatch(ctx context.Context, batch []Input) ([]recordResult
 				continue
 			}
 			class, rejected := RejectClass(err)
+			dep, unavailable := IsUnavailable(err)
 			switch {
+			case unavailable:
+				// not the input's fault: wait for the dependency, however long
+				again = append(again, idx)
+				if down == "" {
+					down = dep + ": " + err.Error()
+				}
+				continue
 			case rejected:
 			case errors.Is(err, errPanic):
 				class = ClassPanic
@@ -436,7 +451,18 @@ func (r *Runner) handleBatch(ctx context.Context, batch []Input) ([]recordResult
 			final[idx].dead = &d
 		}
 		pending = again
+		switch {
+		case down != "" && paused == "":
+			paused = down
+			r.pause("handler", down)
+		case down == "" && paused != "":
+			paused = ""
+			r.resume("handler")
+		}
 		if len(pending) > 0 {
+			if down != "" {
+				attempt-- // a dependency outage does not use up the input's attempts
+			}
 			r.m.retries.WithLabelValues("handler").Add(float64(len(pending)))
 			if !sleep(ctx, jitter(backoff)) {
 				return nil, ctx.Err()
@@ -571,11 +597,7 @@ func (r *Runner) writeWithRetry(ctx context.Context, op string, s Sink, outs []O
 		err := s.Write(ctx, outs)
 		if err == nil {
 			if attempt > 1 {
-				r.m.paused.Set(0)
-				if r.status != nil {
-					r.status.SetReady("stage")
-				}
-				r.log.Info("resumed", zap.String("op", op), zap.Int("attempts", attempt))
+				r.resume(op)
 			}
 			return nil
 		}
@@ -587,16 +609,31 @@ func (r *Runner) writeWithRetry(ctx context.Context, op string, s Sink, outs []O
 			r.log.Warn("write failed; paused and retrying", zap.String("op", op), zap.Int("attempt", attempt), zap.Error(err))
 		}
 		if attempt == 2 {
-			r.m.paused.Set(1)
-			if r.status != nil {
-				r.status.SetNotReady("stage", "paused: "+op+": "+err.Error())
-			}
+			r.pause(op, err.Error())
 		}
 		if !sleep(ctx, jitter(backoff)) {
 			return fmt.Errorf("%s: %w", op, err)
 		}
 		backoff = min(backoff*2, r.cfg.MaxBackoff)
 	}
+}
+
+// pause marks the stage paused (metric, readiness) while op cannot proceed.
+func (r *Runner) pause(op, reason string) {
+	r.m.paused.Set(1)
+	if r.status != nil {
+		r.status.SetNotReady("stage", "paused: "+op+": "+reason)
+	}
+	r.log.Warn("paused: a dependency is unavailable; retrying", zap.String("op", op), zap.String("reason", reason))
+}
+
+// resume undoes pause.
+func (r *Runner) resume(op string) {
+	r.m.paused.Set(0)
+	if r.status != nil {
+		r.status.SetReady("stage")
+	}
+	r.log.Info("resumed", zap.String("op", op))
 }
 
 // drainContext returns a context that outlives parent's cancellation by at

@@ -3,6 +3,7 @@ package stage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -310,5 +311,35 @@ func TestBatchHandlerRetriesOnlyFailedAndIsolatesPanics(t *testing.T) {
 	}
 	if len(dlq.got) != 1 || string(dlq.got[0].Value) != "boom" {
 		t.Errorf("dead letters %v, want only boom", dlq.got)
+	}
+}
+
+// A handler whose dependency is down (Redis) must neither use up the input's
+// attempts nor dead-letter it: the stage pauses (not ready) and resumes.
+func TestUnavailableDependencyPausesAndNeverDeadLetters(t *testing.T) {
+	var calls atomic.Int32
+	const outage = 10 // far more than MaxAttempts (3)
+	h := func(_ context.Context, in Input) ([]Output, error) {
+		if calls.Add(1) <= outage {
+			return nil, Unavailable("redis", errors.New("dial tcp 127.0.0.1:6379: connection refused"))
+		}
+		return []Output{{Value: in.Value}}, nil
+	}
+	sink, dlq, st := &recSink{}, &recSink{}, &recStatus{}
+	r := newTestRunner(t, h, sink, dlq, WithStatus(st))
+	if err := r.processBatch(context.Background(), inputs("a")); err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.got) != 1 || len(dlq.got) != 0 {
+		t.Fatalf("outputs %d, dead letters %d: want the input delivered after the outage, none parked", len(sink.got), len(dlq.got))
+	}
+	if len(st.notReady) != 1 || !strings.Contains(st.notReady[0], "redis") || st.ready != 1 {
+		t.Errorf("status: not ready %v, ready %d; want one pause naming redis, then ready", st.notReady, st.ready)
+	}
+	if dep, ok := IsUnavailable(fmt.Errorf("wrapped: %w", Unavailable("redis", errors.New("x")))); !ok || dep != "redis" {
+		t.Errorf("IsUnavailable through wrapping = %q, %v", dep, ok)
+	}
+	if Unavailable("redis", nil) != nil {
+		t.Error("Unavailable(nil) must be nil")
 	}
 }

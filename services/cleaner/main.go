@@ -1,40 +1,71 @@
 // Command cleaner consumes raw pages from news.raw and produces the clean
-// story of each to news.cleaned: main-content extraction, metadata, text
-// normalisation and story identity. Run with --help for every setting.
+// story of each to news.cleaned, exactly once: main-content extraction,
+// metadata, text normalisation, site template learning and story identity
+// (dedup). Run with --help for every setting.
 package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/newsflow/newsflow/pkg/cleaner"
 	"github.com/newsflow/newsflow/pkg/config"
+	"github.com/newsflow/newsflow/pkg/dedup"
 	"github.com/newsflow/newsflow/pkg/extract"
 	"github.com/newsflow/newsflow/pkg/service"
-	"github.com/newsflow/newsflow/pkg/stage"
+	"github.com/newsflow/newsflow/pkg/templates"
 	"github.com/newsflow/newsflow/pkg/topics"
 )
 
 func main() {
-	var maxPage int64
+	var (
+		maxPage      int64
+		learn        bool
+		tplThreshold int
+		dedupWindow  time.Duration
+		maxDistance  int
+	)
 	service.Main(service.Stage{
-		Name:    "cleaner",
-		Summary: "cleaner turns raw news pages (news.raw) into clean stories (news.cleaned).",
-		Group:   "newsflow-cleaner",
-		Input:   topics.Raw,
-		Output:  topics.Cleaned,
-		OpsAddr: ":9102",
+		Name:        "cleaner",
+		Summary:     "cleaner turns raw news pages (news.raw) into clean stories (news.cleaned), each story once.",
+		Group:       "newsflow-cleaner",
+		Input:       topics.Raw,
+		Output:      topics.Cleaned,
+		OpsAddr:     ":9102",
+		ExactlyOnce: true,
 		Flags: func(s *config.Set) {
 			s.ByteSizeVar(&maxPage, "max-page-bytes", 5<<20, "largest page body extracted; larger pages go to the DLQ as too_large")
+			s.BoolVar(&learn, "templates", true, "learn each site's templates (blocks repeated across its pages) in Redis and drop them")
+			s.IntVar(&tplThreshold, "template-threshold", templates.DefaultThreshold, "distinct pages of a host a block must appear on to be dropped as template")
+			s.DurationVar(&dedupWindow, "dedup-window", 7*24*time.Hour, "how long story identities (URLs, content hashes, near-duplicate sketches) are remembered")
+			s.IntVar(&maxDistance, "dedup-max-distance", 3, "largest Hamming distance of two 64-bit sketches that makes two texts the same story")
 		},
 		Validate: func() error {
 			if maxPage < 1024 {
 				return config.Invalid("max-page-bytes", "must be at least 1KiB, got %d", maxPage)
 			}
+			if err := (templates.Config{Threshold: tplThreshold}).Validate(); err != nil {
+				return config.Invalid("template-threshold", "%v", err)
+			}
+			if err := (dedup.Config{Window: dedupWindow, MaxDistance: maxDistance}).Validate(); err != nil {
+				return config.Invalid("dedup-window", "%v", err)
+			}
 			return nil
 		},
-		Build: func(ctx context.Context, d service.Deps) (stage.Handler, stage.Sink, error) {
-			c := cleaner.New(cleaner.WithRegisterer(d.Registry), cleaner.WithExtractor(extract.New(extract.WithMaxBytes(int(maxPage)))))
-			return c.Handler(), nil, nil
+		Build: func(ctx context.Context, d service.Deps) (service.Parts, error) {
+			ix, err := dedup.NewIndex(d.Redis, dedup.Config{Window: dedupWindow, MaxDistance: maxDistance})
+			if err != nil {
+				return service.Parts{}, err
+			}
+			opts := []cleaner.Option{
+				cleaner.WithRegisterer(d.Registry),
+				cleaner.WithExtractor(extract.New(extract.WithMaxBytes(int(maxPage)))),
+				cleaner.WithDedup(ix),
+			}
+			if learn {
+				opts = append(opts, cleaner.WithTemplates(templates.New(d.Redis, templates.Config{Threshold: tplThreshold}), templates.FilterOptions{}))
+			}
+			return service.Parts{Batch: cleaner.New(opts...).BatchHandler()}, nil
 		},
 	})
 }

@@ -9,24 +9,24 @@ import (
 	"github.com/newsflow/newsflow/pkg/enrich"
 	"github.com/newsflow/newsflow/pkg/enricher"
 	"github.com/newsflow/newsflow/pkg/service"
-	"github.com/newsflow/newsflow/pkg/stage"
 	"github.com/newsflow/newsflow/pkg/topics"
 )
 
 func main() {
 	service.Main(service.Stage{
-		Name:    "enricher",
-		Summary: "enricher adds entities, places, language, keywords, summary, topic and sentiment to clean stories (news.cleaned -> news.enriched).",
-		Group:   "newsflow-enricher",
-		Input:   topics.Cleaned,
-		Output:  topics.Enriched,
-		OpsAddr: ":9103",
-		Build: func(ctx context.Context, d service.Deps) (stage.Handler, stage.Sink, error) {
+		Name:        "enricher",
+		Summary:     "enricher adds entities, places, language, keywords, summary, topic and sentiment to clean stories (news.cleaned -> news.enriched).",
+		Group:       "newsflow-enricher",
+		Input:       topics.Cleaned,
+		Output:      topics.Enriched,
+		OpsAddr:     ":9103",
+		ExactlyOnce: true,
+		Build: func(ctx context.Context, d service.Deps) (service.Parts, error) {
 			en, err := enrich.New()
 			if err != nil {
-				return nil, nil, err
+				return service.Parts{}, err
 			}
-			return enricher.New(en, d.Registry).Handler(), nil, nil
+			return service.Parts{Handler: enricher.New(en, d.Registry).Handler()}, nil
 		},
 	})
 }

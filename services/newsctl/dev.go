@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/segmentio/kafka-go"
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
@@ -15,13 +16,16 @@ import (
 
 	"github.com/newsflow/newsflow/pkg/broker"
 	"github.com/newsflow/newsflow/pkg/cleaner"
+	"github.com/newsflow/newsflow/pkg/dedup"
 	"github.com/newsflow/newsflow/pkg/devstack"
 	"github.com/newsflow/newsflow/pkg/enrich"
 	"github.com/newsflow/newsflow/pkg/enricher"
 	newsflowv1 "github.com/newsflow/newsflow/pkg/gen/newsflow/v1"
 	"github.com/newsflow/newsflow/pkg/lag"
 	"github.com/newsflow/newsflow/pkg/logging"
+	"github.com/newsflow/newsflow/pkg/once"
 	"github.com/newsflow/newsflow/pkg/stage"
+	"github.com/newsflow/newsflow/pkg/templates"
 	"github.com/newsflow/newsflow/pkg/topics"
 	"github.com/newsflow/newsflow/pkg/wire"
 )
@@ -37,18 +41,22 @@ type devOptions struct {
 func newDevCmd() *cobra.Command {
 	o := devOptions{}
 	cmd := &cobra.Command{
-		Use:   "dev [FILE|FOLDER|URL|-]...",
+		Use:   "dev [FILE|FOLDER|URL|-|sample:seed-article]...",
 		Short: "Run the whole pipeline in one process on an embedded Kafka and Redis",
 		Long: `dev starts an embedded Kafka cluster and an embedded Redis inside this process,
 creates newsflow's topics, runs the cleaner and enricher stages against them, puts
 the given pages on news.raw and prints each enriched story as it arrives on
 news.enriched. Nothing needs to be installed. It exits when every page has been
-processed (or dead-lettered), unless --follow is given.`,
-		Example: `  newsctl dev ../shared/samples/seed-article.txt
+processed (or dead-lettered), unless --follow is given. Without pages it runs the
+built-in sample, the news page dump newsflow was born from.`,
+		Example: `  newsctl dev
+  newsctl dev ../shared/samples/seed-article.txt
   newsctl dev ./pages/ --json
   newsctl dev https://example.com/news/story.html`,
-		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				args = []string{defaultSample}
+			}
 			return runDev(cmd.Context(), cmd.OutOrStdout(), args, o)
 		},
 	}
@@ -85,19 +93,40 @@ func runDev(ctx context.Context, stdout io.Writer, args []string, o devOptions) 
 	if err != nil {
 		return err
 	}
+	rdb := redis.NewClient(&redis.Options{Addr: stack.Redis.Addr()})
+	defer rdb.Close()
+	ix, err := dedup.NewIndex(rdb, dedup.Config{})
+	if err != nil {
+		return err
+	}
+	clean := cleaner.New(cleaner.WithDedup(ix), cleaner.WithTemplates(templates.New(rdb, templates.Config{}), templates.FilterOptions{}))
 	stages := []struct {
 		name, in, out string
+		bh            stage.BatchHandler
 		h             stage.Handler
 	}{
-		{"cleaner", topics.Raw, topics.Cleaned, cleaner.New().Handler()},
-		{"enricher", topics.Cleaned, topics.Enriched, enricher.New(en, nil).Handler()},
+		{"cleaner", topics.Raw, topics.Cleaned, clean.BatchHandler(), nil},
+		{"enricher", topics.Cleaned, topics.Enriched, nil, enricher.New(en, nil).Handler()},
 	}
 	runCtx, stopStages := context.WithCancel(ctx)
 	defer stopStages()
 	g, gctx := errgroup.WithContext(runCtx)
 	for _, s := range stages {
 		cfg := devStageConfig(s.name, s.in, s.out)
-		r, err := stage.New(cfg, stack.Broker, s.h, stage.WithLogger(log.Named(s.name)))
+		// each story once, as in production: the stages write through pkg/once
+		prod := once.NewKafkaProducer(stack.Broker, once.KafkaOptions{})
+		defer prod.Close()
+		sink, err := once.New(rdb, prod, once.NewKafkaLog(stack.Broker), once.Config{Owner: "newsctl-dev-" + s.name, Logger: log.Named(s.name)})
+		if err != nil {
+			return err
+		}
+		opts := []stage.Option{stage.WithLogger(log.Named(s.name)), stage.WithSink(sink)}
+		var r *stage.Runner
+		if s.bh != nil {
+			r, err = stage.NewBatch(cfg, stack.Broker, s.bh, opts...)
+		} else {
+			r, err = stage.New(cfg, stack.Broker, s.h, opts...)
+		}
 		if err != nil {
 			return err
 		}

@@ -12,20 +12,6 @@ import (
 	"github.com/newsflow/newsflow/pkg/corpus"
 )
 
-const seedArticle = "../../../shared/samples/seed-article.txt"
-
-func seedPath(t *testing.T) string {
-	t.Helper()
-	p, err := filepath.Abs(seedArticle)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("the seed article is part of the project's shared files: %v", err)
-	}
-	return p
-}
-
 // TestDevRunsTheSeedArticleThroughThePipeline is the README's run command:
 // the whole pipeline on the embedded Kafka and Redis, no service installed.
 func TestDevRunsTheSeedArticleThroughThePipeline(t *testing.T) {
@@ -33,7 +19,7 @@ func TestDevRunsTheSeedArticleThroughThePipeline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	start := time.Now()
-	if err := runDev(ctx, &out, []string{seedPath(t)}, devOptions{partitions: 3, timeout: 45 * time.Second}); err != nil {
+	if err := runDev(ctx, &out, []string{defaultSample}, devOptions{partitions: 3, timeout: 45 * time.Second}); err != nil {
 		t.Fatalf("dev: %v\n%s", err, out.String())
 	}
 	got := out.String()

@@ -16,7 +16,7 @@ func newEnrichCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "enrich [FILE|URL|-]",
 		Short: "Run the cleaner and enricher on one page, without Kafka or Redis",
-		Example: `  newsctl enrich ../shared/samples/seed-article.txt
+		Example: `  newsctl enrich sample:seed-article
   newsctl enrich --format json page.html`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -30,7 +30,7 @@ paragraphs, body the paragraphs alone, json every field of the CleanedArticle.
 With --stdin-frames it reads many pages from standard input as frames of
 "<length>\n<bytes>" and writes each result as a frame the same way (an empty
 frame for a page with no story, "error: ..." text for a failed one).`,
-		Example: `  newsctl extract ../shared/samples/seed-article.txt
+		Example: `  newsctl extract sample:seed-article
   newsctl extract --format json --url https://example.com/a page.html
   curl -s https://example.com/a | newsctl extract -`,
 		Args: cobra.MaximumNArgs(1),

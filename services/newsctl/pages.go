@@ -27,7 +27,7 @@ const maxPageBytes = 5 << 20
 func expandInputs(args []string) ([]string, error) {
 	var out []string
 	for _, a := range args {
-		if a == "-" || isURL(a) {
+		if a == "-" || isURL(a) || isSample(a) {
 			out = append(out, a)
 			continue
 		}
@@ -76,6 +76,9 @@ func loadPage(ctx context.Context, src, pageURL string) (*newsflowv1.RawArticle,
 		body, err = fetchURL(ctx, src, raw)
 	case src == "-":
 		body, err = readCapped(os.Stdin)
+	case isSample(src):
+		body, err = readSample(src)
+		raw.ContentType = "text/plain; charset=utf-8"
 	default:
 		var f *os.File
 		if f, err = os.Open(src); err == nil {
