@@ -15,7 +15,7 @@ PROTOC_GEN_GO := $(GOBIN)/protoc-gen-go
 STATICCHECK := $(GOBIN)/staticcheck
 export PATH := $(GOBIN):$(PATH)
 
-.PHONY: all build test test-unit test-integration test-deploy test-k8s chaos bench-extract bench-enrich image proto proto-check lint up down clean help
+.PHONY: test-fuzz all build test test-unit test-integration test-deploy test-k8s chaos bench-extract bench-enrich image proto proto-check lint up down clean help
 
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 REGISTRY   ?= ghcr.io/newsflow
@@ -30,10 +30,23 @@ build: ## build every binary into bin/
 	@for s in $(SERVICES); do $(GO) build -trimpath -o $(BIN)/$$s ./services/$$s || exit 1; done
 	@echo "built: $(addprefix $(BIN)/,$(SERVICES))"
 
-test: proto-check lint test-unit test-integration test-deploy test-k8s ## everything CI checks: schema, lint, unit, integration, end-to-end, chaos (small) and Kubernetes tests
+test: proto-check lint test-unit test-fuzz test-integration test-deploy test-k8s ## everything CI checks: schema, lint, unit, integration, end-to-end, chaos (small) and Kubernetes tests
 
 test-unit: ## unit tests (no network services)
 	$(GO) test -short -count=1 $(PKGS)
+
+# Each fuzz target runs briefly from its committed seed corpus (testdata/fuzz);
+# `make test-fuzz FUZZTIME=10m` for a longer hunt.
+FUZZTIME ?= 8s
+FUZZ := ./extract:FuzzExtractHTML ./extract:FuzzExtractText ./urlnorm:FuzzCanonical ./dedup:FuzzFingerprint \
+	./templates:FuzzFilter ./fetch/feeds:FuzzParseFeed ./fetch/feeds:FuzzParseSitemap ./fetch/robots:FuzzRobots \
+	./fetch/guard:FuzzCheckURL ./enrich:FuzzEnrich
+
+test-fuzz: ## run every fuzz target briefly (FUZZTIME each)
+	@cd pkg && for t in $(FUZZ); do pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg >/tmp/newsflow-fuzz.log 2>&1 || { cat /tmp/newsflow-fuzz.log; exit 1; }; \
+	done
 
 test-integration: build ## integration, end-to-end and (small) chaos tests against a real Kafka broker and redis-server
 	NEWSFLOW_BIN_DIR=$(CURDIR)/$(BIN) deploy/local/with-services.sh $(GO) test -count=1 -timeout 25m -run 'Integration|E2E' -v $(PKGS) \

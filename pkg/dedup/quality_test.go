@@ -98,16 +98,33 @@ func TestNearDuplicatesThroughIndex(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if Hamming(fa.SimHash, fb.SimHash) <= 3 {
+		d := Hamming(fa.SimHash, fb.SimHash)
+		matched := rb[0].StoryID == ra[0].StoryID && rb[0].Kind == KindNear
+		switch {
+		case d <= 3: // the bands guarantee it
 			want++
 			if rb[0].StoryID == ra[0].StoryID {
 				found++
 			}
-		} else if rb[0].StoryID == ra[0].StoryID && rb[0].Kind == KindNear {
-			t.Errorf("pair %d at distance %d matched as near", i, Hamming(fa.SimHash, fb.SimHash))
+		case d <= ix.cfg.MaxDistance: // found when the two share a band
+			if shared := sharesBand(fa.SimHash, fb.SimHash); matched != shared {
+				t.Errorf("pair %d at distance %d: matched %v, shares a band %v", i, d, matched, shared)
+			}
+		case matched:
+			t.Errorf("pair %d at distance %d matched as near (max %d)", i, d, ix.cfg.MaxDistance)
 		}
 	}
 	if found != want {
 		t.Fatalf("index found %d of %d near pairs within distance 3", found, want)
 	}
+}
+
+func sharesBand(a, b uint64) bool {
+	ba, bb := bands(a), bands(b)
+	for i := range ba {
+		if ba[i] == bb[i] {
+			return true
+		}
+	}
+	return false
 }

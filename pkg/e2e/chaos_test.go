@@ -6,6 +6,7 @@ import (
 	"html"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/newsflow/newsflow/pkg/broker"
 	"github.com/newsflow/newsflow/pkg/corpus"
 	newsflowv1 "github.com/newsflow/newsflow/pkg/gen/newsflow/v1"
+	"github.com/newsflow/newsflow/pkg/lag"
 	"github.com/newsflow/newsflow/pkg/stage"
 	"github.com/newsflow/newsflow/pkg/testenv"
 	"github.com/newsflow/newsflow/pkg/wire"
@@ -258,29 +260,39 @@ func TestE2EChaos(t *testing.T) {
 
 // tally reads a topic of cleaned or enriched stories and counts, per
 // distinct story of the input (its "Report number"), the records that
-// carry it.
+// carry it. Each duplicate is logged with what tells a protocol failure
+// (one story id twice) from an identity split (two ids for one story).
 func tally(t *testing.T, bc broker.Config, topic string, stories int) (expected, delivered, lost, duplicated int) {
 	t.Helper()
-	per := map[string]int{}
+	type rec struct {
+		id, url   string
+		partition int
+		offset    int64
+		revision  int64
+	}
+	per := map[string][]rec{}
 	for _, in := range readAll(t, bc, topic) {
-		var text string
+		var a *newsflowv1.CleanedArticle
 		var en newsflowv1.EnrichedArticle
 		var cl newsflowv1.CleanedArticle
 		if err := wire.Decode(in, &en); err == nil && en.GetArticle() != nil {
-			text = en.GetArticle().GetText()
+			a = en.GetArticle()
 		} else if err := wire.Decode(in, &cl); err == nil {
-			text = cl.GetText()
+			a = &cl
 		} else {
 			t.Fatalf("%s: undecodable record at %d/%d: %v", topic, in.Partition, in.Offset, err)
 		}
-		m := reportNumber.FindStringSubmatch(text)
+		m := reportNumber.FindStringSubmatch(a.GetText())
 		if m == nil {
 			t.Fatalf("%s: a story without its report number at %d/%d", topic, in.Partition, in.Offset)
 		}
-		per[m[1]]++
+		per[m[1]] = append(per[m[1]], rec{id: a.GetStoryId(), url: a.GetUrl(), partition: in.Partition, offset: in.Offset, revision: a.GetRevision()})
 	}
-	for _, c := range per {
-		duplicated += c - 1
+	for n, rs := range per {
+		if len(rs) > 1 {
+			duplicated += len(rs) - 1
+			t.Logf("%s: story %s delivered %d times: %+v", topic, n, len(rs), rs)
+		}
 	}
 	return stories, len(per), stories - len(per), duplicated
 }
@@ -308,4 +320,92 @@ func writeRetrying(t *testing.T, bc broker.Config, topic string, outs []stage.Ou
 		}
 		time.Sleep(time.Second)
 	}
+}
+
+// TestE2ERedisOutagePausesTheStage stops redis-server under a running
+// cleaner: the stage reports not ready, commits nothing past what it had
+// delivered, dead-letters nothing, and resumes by itself when Redis is back,
+// delivering every story once.
+func TestE2ERedisOutagePausesTheStage(t *testing.T) {
+	testenv.SkipIfShort(t)
+	bin := Binaries(t)
+	st := startLocalStack(t)
+	bc := broker.Config{Brokers: []string{st.brokers}, ClientID: "outage-test", DialTimeout: 5 * time.Second}
+	p := newPipeline(t, bc, 2)
+	ops := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	args := p.stageArgs(bc, st.redisURL, p.cleanerGroup, p.raw, p.cleaned, "--batch-size", "20", "--max-backoff", "1s")
+	args = append(args, "--ops-addr", ops)
+	cl := Start(t, filepath.Join(bin, "cleaner"), args)
+
+	first := chaosInputs(t, 21, 60, 200000)
+	writeRetrying(t, bc, p.raw, first)
+	waitDrained(t, bc, p.cleanerGroup, p.raw, 2*time.Minute, cl)
+	if code := readyz(ops); code != 200 {
+		t.Fatalf("/readyz answered %d with Redis up, want 200", code)
+	}
+
+	if err := st.run("redis", "stop"); err != nil {
+		t.Fatal(err)
+	}
+	committedAtStop := committed(t, bc, p.cleanerGroup, p.raw)
+	second := chaosInputs(t, 22, 60, 300000)
+	writeRetrying(t, bc, p.raw, second)
+	deadline := time.Now().Add(30 * time.Second)
+	for readyz(ops) == 200 {
+		if time.Now().After(deadline) {
+			t.Fatal("/readyz still 200 30s after Redis stopped, with input waiting")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(3 * time.Second) // the paused stage must hold still
+	if c := committed(t, bc, p.cleanerGroup, p.raw); c != committedAtStop {
+		t.Errorf("committed %d -> %d while Redis was down: nothing may be committed", committedAtStop, c)
+	}
+	if cl.Exited() {
+		t.Fatalf("the cleaner exited while Redis was down: %v", cl.Wait(0))
+	}
+
+	if err := st.run("redis", "start"); err != nil {
+		t.Fatal(err)
+	}
+	waitDrained(t, bc, p.cleanerGroup, p.raw, 2*time.Minute, cl)
+	deadline = time.Now().Add(30 * time.Second)
+	for readyz(ops) != 200 {
+		if time.Now().After(deadline) {
+			t.Fatal("/readyz not 200 30s after Redis came back")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	stories := 120
+	expected, delivered, lost, duplicated := tally(t, bc, p.cleaned, stories)
+	t.Logf("Redis outage: stories expected %d, delivered %d, lost %d, duplicated %d", expected, delivered, lost, duplicated)
+	if lost != 0 || duplicated != 0 {
+		t.Errorf("after the Redis outage: lost %d, duplicated %d; want 0 and 0", lost, duplicated)
+	}
+	if n := len(readAll(t, bc, p.raw+".dlq")); n != 0 {
+		t.Errorf("%d records dead-lettered during the outage; a dependency outage must not park input", n)
+	}
+}
+
+func readyz(addr string) int {
+	c := http.Client{Timeout: 2 * time.Second}
+	resp, err := c.Get("http://" + addr + "/readyz")
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func committed(t *testing.T, bc broker.Config, group, topic string) int64 {
+	t.Helper()
+	ps, err := lag.Of(context.Background(), bc.Client(), group, topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, x := range ps {
+		n += max(0, x.Committed)
+	}
+	return n
 }

@@ -38,7 +38,7 @@ func main() {
 			s.BoolVar(&learn, "templates", true, "learn each site's templates (blocks repeated across its pages) in Redis and drop them")
 			s.IntVar(&tplThreshold, "template-threshold", templates.DefaultThreshold, "distinct pages of a host a block must appear on to be dropped as template")
 			s.DurationVar(&dedupWindow, "dedup-window", 7*24*time.Hour, "how long story identities (URLs, content hashes, near-duplicate sketches) are remembered")
-			s.IntVar(&maxDistance, "dedup-max-distance", 3, "largest Hamming distance of two 64-bit sketches that makes two texts the same story")
+			s.IntVar(&maxDistance, "dedup-max-distance", 4, "largest Hamming distance of two 64-bit sketches that makes two texts the same story (pairs within 3 are always found, within 4 when they share a 16-bit band)")
 		},
 		Validate: func() error {
 			if maxPage < 1024 {
