@@ -48,11 +48,10 @@ func chaosSizeFromEnv() chaosSize {
 // the test can restart them without disturbing tests that share the default
 // instances.
 type localStack struct {
-	root          string
-	env           []string
-	brokers       string
-	redisURL      string
-	kafkaLog, log string
+	root     string
+	env      []string
+	brokers  string
+	redisURL string
 }
 
 func freePort(t *testing.T) int {
