@@ -27,6 +27,11 @@
 #   KAFKA_EXTRA_PROPS               a file whose lines, or else server.properties lines
 #                                   themselves, appended to the generated server.properties
 #                                   (later lines win, so listeners can be redefined)
+#   NEWSFLOW_KAFKA_FORMAT_ARGS_FILE a file of extra arguments to the storage format, one per
+#                                   line (e.g. --add-scram and SCRAM-SHA-512=[name=u,password=p]
+#                                   to create SCRAM users); used once, when the data dir is
+#                                   formatted. Keep it mode 0600: it may hold passwords, which
+#                                   is why they are never echoed
 #   XDG_CACHE_HOME                  jar cache root (~/.cache): newsflow/kafka-<version>/libs
 set -euo pipefail
 
@@ -229,12 +234,18 @@ format_storage() {
 		fi
 		return 0
 	fi
-	local id
+	local id extra=()
+	if [ -n "${NEWSFLOW_KAFKA_FORMAT_ARGS_FILE:-}" ]; then
+		[ -r "$NEWSFLOW_KAFKA_FORMAT_ARGS_FILE" ] || nf_die "NEWSFLOW_KAFKA_FORMAT_ARGS_FILE $NEWSFLOW_KAFKA_FORMAT_ARGS_FILE is not readable"
+		mapfile -t extra < <(grep -v '^[[:space:]]*$' "$NEWSFLOW_KAFKA_FORMAT_ARGS_FILE")
+	fi
 	id=$(new_cluster_id)
-	nf_log "formatting KRaft storage in $DATA (cluster id $id)"
-	nf_run_quiet "$JAVA" -Xmx256m -Dlog4j2.configurationFile="$STATE/log4j2.properties" \
+	nf_log "formatting KRaft storage in $DATA (cluster id $id${extra:+, ${#extra[@]} extra arguments})"
+	# The extra arguments may hold passwords: a failure names the step, not the command line.
+	NF_QUIET_LABEL="kafka.tools.StorageTool format --config $PROPS" \
+		nf_run_quiet "$JAVA" -Xmx256m -Dlog4j2.configurationFile="$STATE/log4j2.properties" \
 		-cp "$LIBS/*" kafka.tools.StorageTool format --standalone \
-		--cluster-id "$id" --config "$PROPS" || nf_die "storage format failed"
+		--cluster-id "$id" --config "$PROPS" "${extra[@]}" || nf_die "storage format failed"
 	printf '%s\n' "$CPORT" >"$STATE/controller.port"
 }
 

@@ -30,12 +30,14 @@ nf_check_port() {
 }
 
 # nf_run_quiet runs a command with its output in a temporary file, shown only on failure.
+# A failure names the command line, or NF_QUIET_LABEL instead when set (for command lines
+# that hold secrets).
 nf_run_quiet() {
 	local out rc=0
 	out=$(mktemp "${TMPDIR:-/tmp}/newsflow-local.XXXXXX")
 	"$@" >"$out" 2>&1 || rc=$?
 	if [ "$rc" -ne 0 ]; then
-		printf '%s: command failed (exit %d): %s\n' "$NF_PROG" "$rc" "$*" >&2
+		printf '%s: command failed (exit %d): %s\n' "$NF_PROG" "$rc" "${NF_QUIET_LABEL:-$*}" >&2
 		tail -n 40 "$out" >&2 || true
 		rm -f "$out"
 		return "$rc"

@@ -91,7 +91,9 @@ func policyProblems(r render, requireScalers bool) []string {
 			}
 			for _, e := range list(c, "env") {
 				n, v := str(e, "name"), str(e, "value")
-				if v != "" && (credentialLike.MatchString(v) || secretishName.MatchString(n)) {
+				// A *_FILE variable names a mounted Secret's path, not a credential.
+				fileRef := strings.HasSuffix(n, "_FILE") && strings.HasPrefix(v, "/")
+				if v != "" && (credentialLike.MatchString(v) || secretishName.MatchString(n) && !fileRef) {
 					add("%s: env %s carries a literal credential; use valueFrom.secretKeyRef", cn, n)
 				}
 				if n == "NEWSFLOW_DRAIN_TIMEOUT" && v != "" {

@@ -176,11 +176,9 @@ func TestCheckersCatchPlanted(t *testing.T) {
 			asMap(get(o, "spec.scaleTargetRef"))["name"] = strings.TrimPrefix(str(o, "spec.scaleTargetRef.name"), "dev-")
 		}, crossRefProblems, "scaleTargetRef"},
 		{"dangling KafkaUser Secret", prod, "Deployment", func(o obj) {
-			for _, c := range list(o, "spec.template.spec.containers") {
-				for _, e := range list(c, "env") {
-					if str(e, "name") == "NEWSFLOW_KAFKA_PASSWORD" {
-						asMap(get(e, "valueFrom.secretKeyRef"))["name"] = "dev-newsflow-cleaner"
-					}
+			for _, v := range list(o, "spec.template.spec.volumes") {
+				if str(v, "name") == "kafka-credentials" {
+					asMap(get(v, "secret"))["secretName"] = "dev-newsflow-cleaner"
 				}
 			}
 		}, crossRefProblems, "Secret dev-newsflow-cleaner"},

@@ -1,6 +1,9 @@
 // Package broker holds how newsflow connects to Kafka: bootstrap addresses,
-// client id and timeouts, turned into the kafka-go dialers, transports and
-// clients that readers, writers and admin calls share.
+// client id, timeouts, TLS and SASL, turned into the kafka-go dialers,
+// transports and clients that readers, writers and admin calls share. Every
+// Kafka connection of every binary is made from a Config, so one set of
+// flags secures them all; CheckAccess verifies at start that the process may
+// do what it needs (see access.go).
 package broker
 
 import (
@@ -23,6 +26,11 @@ type Config struct {
 	ClientID string
 	// DialTimeout bounds each connection attempt.
 	DialTimeout time.Duration
+	// TLS encrypts (and, with a client certificate, authenticates) the
+	// connections; off by default.
+	TLS TLS
+	// SASL authenticates this process to the brokers; off by default.
+	SASL SASL
 }
 
 // Register adds the connection flags to a flag set.
@@ -30,6 +38,7 @@ func (c *Config) Register(s *config.Set, clientID string) {
 	s.ListVar(&c.Brokers, "brokers", []string{"127.0.0.1:9092"}, "Kafka bootstrap brokers, comma-separated host:port")
 	s.StringVar(&c.ClientID, "client-id", clientID, "Kafka client id of this process")
 	s.DurationVar(&c.DialTimeout, "kafka-dial-timeout", 10*time.Second, "timeout of one connection attempt to a broker")
+	c.RegisterSecurity(s)
 }
 
 // Validate reports the first bad field.
@@ -46,21 +55,30 @@ func (c Config) Validate() error {
 	if c.DialTimeout <= 0 {
 		return config.Invalid("kafka-dial-timeout", "must be positive, got %s", c.DialTimeout)
 	}
-	return nil
+	if err := c.TLS.validate(); err != nil {
+		return err
+	}
+	return c.SASL.validate()
 }
 
-// Dialer returns the dialer used by readers and consumer groups.
+// Dialer returns the dialer used by readers and consumer groups, with the
+// configured TLS and SASL.
 func (c Config) Dialer() *kafka.Dialer {
-	return &kafka.Dialer{ClientID: c.ClientID, Timeout: c.DialTimeout, DualStack: true}
+	tc, mech := c.security()
+	return &kafka.Dialer{ClientID: c.ClientID, Timeout: c.DialTimeout, DualStack: true, TLS: tc, SASLMechanism: mech}
 }
 
-// Transport returns the transport used by writers and the admin client.
+// Transport returns the transport used by writers and the admin client, with
+// the configured TLS and SASL.
 func (c Config) Transport() *kafka.Transport {
+	tc, mech := c.security()
 	return &kafka.Transport{
 		ClientID:    c.ClientID,
 		DialTimeout: c.DialTimeout,
 		IdleTimeout: 30 * time.Second,
 		MetadataTTL: 15 * time.Second,
+		TLS:         tc,
+		SASL:        mech,
 	}
 }
 
@@ -72,7 +90,7 @@ func (c Config) Client() *kafka.Client {
 // Ping asks the cluster for its metadata; it is the readiness check of Kafka.
 func (c Config) Ping(ctx context.Context) error {
 	if _, err := c.Client().Metadata(ctx, &kafka.MetadataRequest{Topics: []string{}}); err != nil {
-		return fmt.Errorf("kafka metadata from %s: %w", strings.Join(c.Brokers, ","), err)
+		return fmt.Errorf("kafka metadata from %s: %w", strings.Join(c.Brokers, ","), c.Explain(err))
 	}
 	return nil
 }

@@ -178,7 +178,8 @@ func ReadTopic(ctx context.Context, bc broker.Config, topic string) ([]kafka.Mes
 }
 
 func readTopic(ctx context.Context, bc broker.Config, topic string) ([]kafka.Message, error) {
-	conns, err := kafka.DialContext(ctx, "tcp", bc.Brokers[0])
+	dialer := bc.Dialer()
+	conns, err := dialer.DialContext(ctx, "tcp", bc.Brokers[0])
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
 	}
@@ -189,7 +190,7 @@ func readTopic(ctx context.Context, bc broker.Config, topic string) ([]kafka.Mes
 	}
 	var all []kafka.Message
 	for _, p := range parts {
-		conn, err := kafka.DialLeader(ctx, "tcp", bc.Brokers[0], topic, p.ID)
+		conn, err := dialer.DialLeader(ctx, "tcp", bc.Brokers[0], topic, p.ID)
 		if err != nil {
 			return nil, fmt.Errorf("dial leader of %s/%d: %w", topic, p.ID, err)
 		}
@@ -201,7 +202,7 @@ func readTopic(ctx context.Context, bc broker.Config, topic string) ([]kafka.Mes
 		if last <= first {
 			continue
 		}
-		r := kafka.NewReader(kafka.ReaderConfig{Brokers: bc.Brokers, Topic: topic, Partition: p.ID, MaxBytes: 16 << 20, MaxWait: 100 * time.Millisecond})
+		r := kafka.NewReader(kafka.ReaderConfig{Brokers: bc.Brokers, Dialer: bc.Dialer(), Topic: topic, Partition: p.ID, MaxBytes: 16 << 20, MaxWait: 100 * time.Millisecond})
 		if err := r.SetOffset(first); err != nil {
 			r.Close()
 			return nil, err

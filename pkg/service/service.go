@@ -54,6 +54,9 @@ type Stage struct {
 	// ExactlyOnce makes the stage deliver through pkg/once: each story
 	// (StoryID, Revision) reaches the output topic once.
 	ExactlyOnce bool
+	// RedisPrefixes are the Redis key prefixes the stage's own parts use,
+	// checked at start beside pkg/once's (the ACL file must allow them).
+	RedisPrefixes []string
 	// Build makes the stage's handler.
 	Build func(ctx context.Context, d Deps) (Parts, error)
 }
@@ -126,6 +129,7 @@ func Run(ctx context.Context, st Stage, args []string, stderr io.Writer) error {
 		lc   logging.Config
 		oc   OnceConfig
 		addr string
+		wait time.Duration
 	)
 	set := config.New(st.Name, st.Summary)
 	set.SetOutput(stderr)
@@ -137,6 +141,7 @@ func Run(ctx context.Context, st Stage, args []string, stderr io.Writer) error {
 		oc.Register(set)
 	}
 	set.StringVar(&addr, "ops-addr", st.OpsAddr, "listen address of /healthz, /readyz and /metrics")
+	set.DurationVar(&wait, "startup-timeout", 2*time.Minute, startupTimeoutUsage)
 	if st.Flags != nil {
 		st.Flags(set)
 	}
@@ -169,6 +174,9 @@ func Run(ctx context.Context, st Stage, args []string, stderr io.Writer) error {
 	}
 	srv.AddCheck("kafka", bc.Ping)
 	srv.AddCheck("redis", func(ctx context.Context) error { return redisconn.Ping(ctx, rdb) })
+	if err := CheckStartup(ctx, log, st.startup(bc, rc, rdb, sc, wait)); err != nil {
+		return err
+	}
 
 	deps := Deps{Log: log, Registry: srv.Registry(), Redis: rdb, Broker: bc, Stage: sc}
 	parts, err := st.Build(ctx, deps)
@@ -222,4 +230,17 @@ func checkRedis(ctx context.Context, log *zap.Logger, rdb redis.UniversalClient)
 	if err := once.CheckRedis(ctx, rdb); err != nil {
 		log.Warn("redis may lose the exactly-once store; stories could be delivered twice after a Redis restart", zap.Error(err))
 	}
+}
+
+// startup is what the stage checks before it consumes: read its input (and,
+// delivering exactly once, its output, which a recovered claim reads back),
+// write its output and DLQ, join its group, and use its Redis keys.
+func (st Stage) startup(bc broker.Config, rc redisconn.Config, rdb redis.UniversalClient, sc stage.Config, wait time.Duration) Startup {
+	need := broker.Need{Read: []string{sc.Input}, Write: []string{sc.Output, sc.DLQ}, Groups: []string{sc.Group}}
+	prefixes := append([]string(nil), st.RedisPrefixes...)
+	if st.ExactlyOnce {
+		need.Read = append(need.Read, sc.Output)
+		prefixes = append(prefixes, once.DefaultPrefix)
+	}
+	return Startup{Kafka: bc, Need: need, Redis: rdb, RedisConfig: rc, RedisPrefixes: prefixes, Timeout: wait}
 }

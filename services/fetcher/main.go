@@ -30,6 +30,7 @@ import (
 	"github.com/newsflow/newsflow/pkg/logging"
 	"github.com/newsflow/newsflow/pkg/ops"
 	"github.com/newsflow/newsflow/pkg/redisconn"
+	"github.com/newsflow/newsflow/pkg/service"
 	"github.com/newsflow/newsflow/pkg/stage"
 	"github.com/newsflow/newsflow/pkg/topics"
 )
@@ -54,6 +55,7 @@ type settings struct {
 	allowCIDRs, allowHosts                   []string
 	submitMaxURLs                            int
 	connectTimeout                           time.Duration
+	startupTimeout                           time.Duration
 	cfg                                      fetch.Config
 }
 
@@ -99,6 +101,7 @@ func (s *settings) register(set *config.Set) {
 	set.StringVar(&c.KeyPrefix, "key-prefix", "newsflow:fetch:", "prefix of every Redis key of the fetcher")
 	set.IntVar(&c.MaxSitemaps, "max-sitemaps", 50, "most child sitemaps of an index read per poll, newest first")
 	set.DurationVar(&c.DrainTimeout, "drain-timeout", 30*time.Second, "on SIGTERM, how long in-flight fetches may finish")
+	set.DurationVar(&s.startupTimeout, "startup-timeout", 2*time.Minute, "how long the start-up checks of Kafka and Redis retry while a dependency is unreachable or the topic missing; a wrong password, an untrusted certificate or a missing ACL fails at once")
 }
 
 // validate checks the settings and names the flag at fault.
@@ -145,6 +148,7 @@ func (s *settings) validate() error {
 		{"connect-timeout", s.connectTimeout}, {"tls-timeout", c.TLSTimeout}, {"header-timeout", c.HeaderTimeout},
 		{"body-idle-timeout", c.BodyIdleTimeout}, {"fetch-timeout", c.FetchTimeout}, {"seen-window", c.SeenWindow},
 		{"claim-lease", c.ClaimLease}, {"validator-ttl", c.ValidatorTTL}, {"drain-timeout", c.DrainTimeout},
+		{"startup-timeout", s.startupTimeout},
 	}
 	for _, p := range positive {
 		if p.v <= 0 {
@@ -241,6 +245,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	srv.AddCheck("kafka", bc.Ping)
 	srv.AddCheck("redis", func(ctx context.Context) error { return redisconn.Ping(ctx, rdb) })
+	// Before anything is fetched or produced: reach, trust, log in to and
+	// hold the ACLs of Kafka (WRITE on the topic) and Redis (the key prefix).
+	if err := service.CheckStartup(ctx, log, service.Startup{Kafka: bc, Need: broker.Need{Write: []string{s.cfg.Topic}},
+		Redis: rdb, RedisConfig: rc, RedisPrefixes: []string{s.cfg.KeyPrefix}, Timeout: s.startupTimeout}); err != nil {
+		return err
+	}
 
 	sink := stage.NewKafkaSink(bc, stage.SinkOptions{BatchBytes: 2*s.cfg.MaxPageBytes + 1<<20})
 	f, err := fetch.New(s.cfg, rdb, sink, fetch.WithLogger(log), fetch.WithRegisterer(srv.Registry()))
