@@ -96,7 +96,7 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.Prefix == "" {
-		c.Prefix = "nf:dd:"
+		c.Prefix = DefaultPrefix
 	}
 	if c.Window == 0 {
 		c.Window = 7 * 24 * time.Hour
@@ -227,6 +227,10 @@ type Story struct {
 
 // ErrUnknownStory is returned by Index.Story for ids not in the window.
 var ErrUnknownStory = errors.New("unknown story")
+
+// DefaultPrefix starts every key of the index unless Config.Prefix says
+// otherwise.
+const DefaultPrefix = "nf:dd:"
 
 // Index is the story-identity store in Redis. It is safe for concurrent use.
 type Index struct {

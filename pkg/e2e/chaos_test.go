@@ -171,7 +171,16 @@ var reportNumber = regexp.MustCompile(`Report number (\d+) `)
 // (each is restarted at once), restarts redis-server once with its data and
 // the broker once. At the end news.enriched (and news.cleaned) must hold
 // every distinct story exactly once.
-func TestE2EChaos(t *testing.T) {
+func TestE2EChaos(t *testing.T) { runChaos(t, false) }
+
+// TestE2EChaosRedisLost is the same run with redis-server restarted empty
+// instead: the replicas are stopped, Redis loses everything, `newsctl
+// dedup-rebuild` refills story identity and the exactly-once stores from the
+// topics, the replicas start again and the chaos goes on. The end state must
+// be the same: every story once.
+func TestE2EChaosRedisLost(t *testing.T) { runChaos(t, true) }
+
+func runChaos(t *testing.T, redisLost bool) {
 	testenv.SkipIfShort(t)
 	size := chaosSizeFromEnv()
 	bin := Binaries(t)
@@ -180,8 +189,12 @@ func TestE2EChaos(t *testing.T) {
 	p := newPipeline(t, bc, 4)
 
 	inputs := chaosInputs(t, 11, size.stories, 100000)
-	t.Logf("chaos: %d inputs of %d distinct stories, %d kills, one redis-server restart, one broker restart",
-		len(inputs), size.stories, size.kills)
+	redisEvent := "one redis-server restart"
+	if redisLost {
+		redisEvent = "one redis-server restart with its data lost and a dedup-rebuild"
+	}
+	t.Logf("chaos: %d inputs of %d distinct stories, %d kills, %s, one broker restart",
+		len(inputs), size.stories, size.kills, redisEvent)
 
 	// Short leases so that a killed replica's claims are taken over in
 	// seconds: lease 10s > 1.5 x (produce timeout 4s + settle grace 2s + 1%).
@@ -222,10 +235,29 @@ func TestE2EChaos(t *testing.T) {
 		r.proc = Start(t, filepath.Join(bin, r.name), r.args)
 		switch k {
 		case redisAt:
-			if err := st.run("redis", "restart"); err != nil {
+			if !redisLost {
+				if err := st.run("redis", "restart"); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("chaos: redis-server restarted (data kept) after kill %d", k+1)
+				break
+			}
+			for _, r := range replicas {
+				r.proc.Kill()
+			}
+			if err := st.run("redis", "flush-restart"); err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("chaos: redis-server restarted (data kept) after kill %d", k+1)
+			out, err := exec.Command(filepath.Join(bin, "newsctl"), "--brokers", st.brokers, "--redis-url", st.redisURL,
+				"dedup-rebuild", "--topic", p.cleaned+","+p.enriched, "--store-topics", p.cleaned+","+p.enriched,
+				"--settle-wait", "3s").CombinedOutput()
+			if err != nil {
+				t.Fatalf("newsctl dedup-rebuild: %v\n%s", err, out)
+			}
+			t.Logf("chaos: redis-server restarted EMPTY after kill %d; replicas stopped; newsctl dedup-rebuild:\n%s", k+1, out)
+			for _, r := range replicas {
+				r.proc = Start(t, filepath.Join(bin, r.name), r.args)
+			}
 		case brokerAt:
 			if err := st.run("kafka", "restart"); err != nil {
 				t.Fatal(err)

@@ -10,6 +10,10 @@ import (
 	"go.uber.org/zap"
 )
 
+// DefaultPrefix starts every Redis key of a Sink unless Config.Prefix says
+// otherwise.
+const DefaultPrefix = "nf:once:"
+
 // Config tunes a Sink. The zero value means the defaults; the timing fields
 // must keep Lease > ProduceTimeout + SettleGrace + drift (Validate checks).
 type Config struct {
@@ -72,7 +76,7 @@ func (c Config) withDefaults() Config {
 		c.Owner = host + ":" + strconv.Itoa(os.Getpid())
 	}
 	if c.Prefix == "" {
-		c.Prefix = "nf:once:"
+		c.Prefix = DefaultPrefix
 	}
 	if c.Window == 0 {
 		c.Window = 7 * 24 * time.Hour

@@ -59,7 +59,7 @@ func (p *lineProgress) Update(sent, total int64) {
 	rate := float64(sent) / max(el, 1e-9)
 	eta := "-"
 	if rate > 0 && sent < total {
-		eta = (time.Duration(float64(total-sent)/rate) * time.Second).Round(time.Second).String()
+		eta = time.Duration(float64(total-sent) / rate * float64(time.Second)).Round(time.Second).String()
 	}
 	pct := 100.0
 	if total > 0 {

@@ -33,6 +33,8 @@ func main() {
 		Output:      topics.Cleaned,
 		OpsAddr:     ":9102",
 		ExactlyOnce: true,
+		// story identity and site templates, beside the exactly-once store
+		RedisPrefixes: []string{dedup.DefaultPrefix, templates.DefaultPrefix},
 		Flags: func(s *config.Set) {
 			s.ByteSizeVar(&maxPage, "max-page-bytes", 5<<20, "largest page body extracted; larger pages go to the DLQ as too_large")
 			s.BoolVar(&learn, "templates", true, "learn each site's templates (blocks repeated across its pages) in Redis and drop them")

@@ -17,7 +17,7 @@ import (
 
 	"github.com/newsflow/newsflow/pkg/broker"
 	"github.com/newsflow/newsflow/pkg/config"
-	"github.com/newsflow/newsflow/pkg/redisconn"
+	"github.com/newsflow/newsflow/pkg/replay"
 )
 
 func main() {
@@ -32,22 +32,54 @@ func main() {
 
 // globals are the connection flags every Kafka-facing command shares.
 type globals struct {
-	brokers  []string
-	redisURL string
+	brokers      []string
+	redisURL     string
+	replayPrefix string
+	sec          security
+}
+
+// replayStore is the store of replay checkpoints and revisions.
+func (g *globals) replayStore(rdb redis.UniversalClient) *replay.RedisStore {
+	return replay.NewRedisStore(rdb, replay.WithPrefix(g.replayPrefix))
 }
 
 // redis connects to the Redis of --redis-url.
 func (g *globals) redis() (redis.UniversalClient, error) {
-	rc := redisconn.Config{URL: g.redisURL, Timeout: 5 * time.Second}
+	rc := g.sec.redis
+	rc.URL, rc.Timeout = g.redisURL, 5*time.Second
+	if g.sec.envErr != nil {
+		return nil, g.sec.envErr
+	}
 	if err := rc.Validate(); err != nil {
 		return nil, err
 	}
-	return rc.Client()
+	rdb, err := rc.Client()
+	if err != nil {
+		return nil, err
+	}
+	if rc.PasswordFile != "" || strings.HasPrefix(rc.URL, "rediss:") {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := rc.CheckAccess(ctx, rdb, nil); err != nil {
+			rdb.Close()
+			return nil, err
+		}
+	}
+	return rdb, nil
 }
 
 func (g *globals) broker() (broker.Config, error) {
-	bc := broker.Config{Brokers: g.brokers, ClientID: "newsctl", DialTimeout: 10 * time.Second}
-	return bc, bc.Validate()
+	bc := broker.Config{Brokers: g.brokers, ClientID: "newsctl", DialTimeout: 10 * time.Second, TLS: g.sec.kafka.TLS, SASL: g.sec.kafka.SASL}
+	if g.sec.envErr != nil {
+		return bc, g.sec.envErr
+	}
+	if err := bc.Validate(); err != nil {
+		return bc, err
+	}
+	if g.sec.kafkaSecured() {
+		return bc, checkKafka(bc)
+	}
+	return bc, nil
 }
 
 func newRoot() *cobra.Command {
@@ -66,7 +98,11 @@ Start with "newsctl dev PAGE...": the whole pipeline in one process, no setup.`,
 		"Kafka bootstrap brokers (env "+config.EnvName("brokers")+")")
 	root.PersistentFlags().StringVar(&g.redisURL, "redis-url", envOr("redis-url", "redis://127.0.0.1:6379/0"),
 		"Redis of the pipeline's dedup and replay state (env "+config.EnvName("redis-url")+")")
-	root.AddCommand(newDevCmd(), newTopicsCmd(g), newExtractCmd(), newEnrichCmd(), newReplayCmd(g), newTailCmd(g), newLagCmd(g), newDLQCmd(g), newGroupsCmd(g), newSubmitCmd())
+	root.PersistentFlags().StringVar(&g.replayPrefix, "replay-prefix", envOr("replay-prefix", replay.DefaultPrefix),
+		"prefix of the Redis keys of replay checkpoints and revisions (env "+config.EnvName("replay-prefix")+")")
+	g.sec.register(root.PersistentFlags())
+	root.AddCommand(newDevCmd(), newTopicsCmd(g), newExtractCmd(), newEnrichCmd(), newReplayCmd(g), newTailCmd(g), newLagCmd(g), newDLQCmd(g), newGroupsCmd(g), newSubmitCmd(),
+		newStoryCmd(g), newRebuildCmd(g))
 	return root
 }
 

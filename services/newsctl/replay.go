@@ -55,7 +55,7 @@ continues with --resume ID. Times are RFC 3339 (2023-03-17T00:00Z), a date
 				return err
 			}
 			defer rdb.Close()
-			store := replay.NewRedisStore(rdb)
+			store := g.replayStore(rdb)
 
 			var st *replay.State
 			if resume != "" {
