@@ -527,10 +527,10 @@ func (ix *Index) Resolve(ctx context.Context, fps []Fingerprint) ([]Resolution, 
 		case ref[i] >= 0:
 			// decided when its original is
 		case r.Kind == KindNew:
-			g := &reg{url: &call{s: setIfAbsent, keys: []string{ix.urlKey(fp.URL)}, args: []any{r.StoryID, windowMs}}}
+			g := &reg{url: &call{Script: setIfAbsent, Keys: []string{ix.urlKey(fp.URL)}, Args: []any{r.StoryID, windowMs}}}
 			calls = append(calls, g.url)
 			if fp.ContentHash != "" {
-				g.content = &call{s: setIfAbsent, keys: []string{ix.contentKey(fp.ContentHash)}, args: []any{r.StoryID, windowMs}}
+				g.content = &call{Script: setIfAbsent, Keys: []string{ix.contentKey(fp.ContentHash)}, Args: []any{r.StoryID, windowMs}}
 				calls = append(calls, g.content)
 			}
 			regs[i] = g
@@ -551,7 +551,7 @@ func (ix *Index) Resolve(ctx context.Context, fps []Fingerprint) ([]Resolution, 
 			continue
 		}
 		own := res[i].StoryID
-		if v, _ := g.url.cmd.Text(); v != own {
+		if v, _ := g.url.Cmd.Text(); v != own {
 			res[i] = Resolution{StoryID: v, Kind: KindURL}
 			regs[i] = nil
 			continue
@@ -559,7 +559,7 @@ func (ix *Index) Resolve(ctx context.Context, fps []Fingerprint) ([]Resolution, 
 		if v, ok := textOf(g.content); ok && v != own {
 			res[i] = Resolution{StoryID: v, Kind: KindContent}
 			regs[i] = nil
-			repairs = append(repairs, &call{s: replaceIf, keys: g.url.keys, args: []any{own, v}}, ix.alternateCall(fp.URL, v))
+			repairs = append(repairs, &call{Script: replaceIf, Keys: g.url.Keys, Args: []any{own, v}}, ix.alternateCall(fp.URL, v))
 			continue
 		}
 		if fp.HasSimHash {
@@ -616,17 +616,17 @@ func (ix *Index) Resolve(ctx context.Context, fps []Fingerprint) ([]Resolution, 
 			if win.id == "" {
 				joined[i] = true
 				for b, v := range bands(fp.SimHash) {
-					final = append(final, &call{s: bandPush, keys: []string{ix.bandKey(b, v)},
-						args: []any{fmt.Sprintf("%016x", fp.SimHash), own, windowMs, ix.cfg.MaxBucket}})
+					final = append(final, &call{Script: bandPush, Keys: []string{ix.bandKey(b, v)},
+						Args: []any{fmt.Sprintf("%016x", fp.SimHash), own, windowMs, ix.cfg.MaxBucket}})
 				}
 				final = append(final, ix.storyCall(fp.URL, own, now))
 				continue
 			}
 			res[i] = Resolution{StoryID: win.id, Kind: KindNear, Distance: win.dist}
 			regs[i] = nil
-			repairs = append(repairs, &call{s: replaceIf, keys: g.url.keys, args: []any{own, win.id}}, ix.alternateCall(fp.URL, win.id))
+			repairs = append(repairs, &call{Script: replaceIf, Keys: g.url.Keys, Args: []any{own, win.id}}, ix.alternateCall(fp.URL, win.id))
 			if g.content != nil {
-				repairs = append(repairs, &call{s: replaceIf, keys: g.content.keys, args: []any{own, win.id}})
+				repairs = append(repairs, &call{Script: replaceIf, Keys: g.content.Keys, Args: []any{own, win.id}})
 			}
 		}
 	}
@@ -648,7 +648,7 @@ func (ix *Index) Resolve(ctx context.Context, fps []Fingerprint) ([]Resolution, 
 
 // storyCall creates the record of a new story.
 func (ix *Index) storyCall(url, id string, now time.Time) *call {
-	return &call{s: storyInit, keys: []string{ix.storyKey(id)}, args: []any{url, now.UnixMilli(), ix.cfg.Window.Milliseconds()}}
+	return &call{Script: storyInit, Keys: []string{ix.storyKey(id)}, Args: []any{url, now.UnixMilli(), ix.cfg.Window.Milliseconds()}}
 }
 
 // lock takes the near-duplicate registration lock: one Resolve at a time
@@ -678,9 +678,9 @@ func (ix *Index) lock(ctx context.Context) (unlock func(), release *call, err er
 		}
 		wait = min(2*wait, 20*time.Millisecond)
 	}
-	release = &call{s: unlockScript, keys: []string{key}, args: []any{token}}
+	release = &call{Script: unlockScript, Keys: []string{key}, Args: []any{token}}
 	return func() {
-		if release.cmd != nil && release.cmd.Err() == nil {
+		if release.Cmd != nil && release.Cmd.Err() == nil {
 			return
 		}
 		// Best effort: an unreleased lock expires by itself.
@@ -700,7 +700,7 @@ func textOf(c *call) (string, bool) {
 	if c == nil {
 		return "", false
 	}
-	v, err := c.cmd.Text()
+	v, err := c.Cmd.Text()
 	return v, err == nil
 }
 
@@ -720,12 +720,12 @@ func (ix *Index) alternateCalls(url, id string, kind Kind) []*call {
 		return nil
 	}
 	return []*call{ix.alternateCall(url, id),
-		{s: setIfAbsent, keys: []string{ix.urlKey(url)}, args: []any{id, ix.cfg.Window.Milliseconds()}}}
+		{Script: setIfAbsent, Keys: []string{ix.urlKey(url)}, Args: []any{id, ix.cfg.Window.Milliseconds()}}}
 }
 
 // alternateCall adds url to the alternates of story id.
 func (ix *Index) alternateCall(url, id string) *call {
-	return &call{s: addAlternate, keys: []string{ix.altKey(id)}, args: []any{url, ix.cfg.MaxAlternates, ix.cfg.Window.Milliseconds()}}
+	return &call{Script: addAlternate, Keys: []string{ix.altKey(id)}, Args: []any{url, ix.cfg.MaxAlternates, ix.cfg.Window.Milliseconds()}}
 }
 
 // Story returns what the index knows about story id, or ErrUnknownStory.
@@ -771,23 +771,23 @@ func (ix *Index) Restore(ctx context.Context, ks []Known) error {
 		}
 		fp := k.Fingerprint
 		calls = append(calls,
-			&call{s: setIfAbsent, keys: []string{ix.urlKey(fp.URL)}, args: []any{k.StoryID, left}},
-			&call{s: storyInit, keys: []string{ix.storyKey(k.StoryID)}, args: []any{fp.URL, k.FirstSeen.UnixMilli(), left}})
+			&call{Script: setIfAbsent, Keys: []string{ix.urlKey(fp.URL)}, Args: []any{k.StoryID, left}},
+			&call{Script: storyInit, Keys: []string{ix.storyKey(k.StoryID)}, Args: []any{fp.URL, k.FirstSeen.UnixMilli(), left}})
 		if fp.ContentHash != "" {
-			calls = append(calls, &call{s: setIfAbsent, keys: []string{ix.contentKey(fp.ContentHash)}, args: []any{k.StoryID, left}})
+			calls = append(calls, &call{Script: setIfAbsent, Keys: []string{ix.contentKey(fp.ContentHash)}, Args: []any{k.StoryID, left}})
 		}
 		if fp.HasSimHash {
 			e := bandEntry(fp.SimHash, k.FirstSeen.UnixMicro(), k.StoryID)
 			for b, v := range bands(fp.SimHash) {
-				calls = append(calls, &call{s: bandRestore, keys: []string{ix.bandKey(b, v)},
-					args: []any{e, ix.cfg.MaxBucket, ix.cfg.Window.Milliseconds()}})
+				calls = append(calls, &call{Script: bandRestore, Keys: []string{ix.bandKey(b, v)},
+					Args: []any{e, ix.cfg.MaxBucket, ix.cfg.Window.Milliseconds()}})
 			}
 		}
 		for _, a := range k.Alternates {
 			if a != fp.URL {
 				calls = append(calls,
-					&call{s: addAlternate, keys: []string{ix.altKey(k.StoryID)}, args: []any{a, ix.cfg.MaxAlternates, left}},
-					&call{s: setIfAbsent, keys: []string{ix.urlKey(a)}, args: []any{k.StoryID, left}})
+					&call{Script: addAlternate, Keys: []string{ix.altKey(k.StoryID)}, Args: []any{a, ix.cfg.MaxAlternates, left}},
+					&call{Script: setIfAbsent, Keys: []string{ix.urlKey(a)}, Args: []any{k.StoryID, left}})
 			}
 		}
 	}

@@ -187,7 +187,7 @@ type process struct {
 func (h *harness) process(mod func(*Config)) *process {
 	h.t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: h.mr.Addr(), MaxRetries: -1, DialTimeout: 200 * time.Millisecond,
-		ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond})
+		ReadTimeout: time.Second, WriteTimeout: time.Second})
 	h.t.Cleanup(func() { rdb.Close() })
 	cfg := h.cfg
 	if mod != nil {

@@ -137,8 +137,8 @@ func Rebuild(ctx context.Context, rdb redis.UniversalClient, logr LogReader, top
 				st.Skipped++
 				return true
 			}
-			calls = append(calls, &call{s: markDoneScript, keys: []string{recordKey(cfg.Prefix, topic, story, rev)},
-				args: []any{p, max(ttl.Milliseconds(), 1)}})
+			calls = append(calls, &call{Script: markDoneScript, Keys: []string{recordKey(cfg.Prefix, topic, story, rev)},
+				Args: []any{p, max(ttl.Milliseconds(), 1)}})
 			st.Stories++
 			if len(calls) >= 500 {
 				if ferr = flush(); ferr != nil {

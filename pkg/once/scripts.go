@@ -4,11 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/newsflow/newsflow/pkg/scriptpipe"
 )
 
 // Redis keys of one output topic. The claim record and the lease of a story
@@ -107,58 +108,10 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1`)
 
 // call is one Lua script invocation of a pipelined batch.
-type call struct {
-	s    *redis.Script
-	keys []string
-	args []any
-	cmd  *redis.Cmd
-}
+type call = scriptpipe.Call
 
-// runCalls sends calls in one pipeline as EVALSHA, plus whatever extra adds
-// (plain commands, sent first), in one round trip per Redis node. Calls
-// refused with NOSCRIPT (a restarted or flushed server) did not run, so only
-// those are sent again, as EVAL, which also caches the script.
-//
-// Each call touches the keys of one hash tag, so on Redis Cluster the
-// ClusterClient routes every call to its slot's node. One script per key
-// rather than one script per batch: a batch's stories span many slots, and a
-// multi-key script must stay inside one.
+// runCalls sends calls in one pipelined round trip, after the commands extra
+// adds (pkg/scriptpipe).
 func runCalls(ctx context.Context, rdb redis.UniversalClient, calls []*call, extra func(redis.Pipeliner)) error {
-	if len(calls) == 0 && extra == nil {
-		return nil
-	}
-	pipe := rdb.Pipeline()
-	if extra != nil {
-		extra(pipe)
-	}
-	for _, c := range calls {
-		c.cmd = c.s.EvalSha(ctx, pipe, c.keys, c.args...)
-	}
-	_, err := pipe.Exec(ctx)
-	var retry []*call
-	for _, c := range calls {
-		if isNoScript(c.cmd.Err()) {
-			retry = append(retry, c)
-		}
-	}
-	if len(retry) > 0 {
-		pipe = rdb.Pipeline()
-		for _, c := range retry {
-			c.cmd = c.s.Eval(ctx, pipe, c.keys, c.args...)
-		}
-		_, err = pipe.Exec(ctx)
-	}
-	for _, c := range calls {
-		if e := c.cmd.Err(); e != nil && !errors.Is(e, redis.Nil) {
-			return e
-		}
-	}
-	if errors.Is(err, redis.Nil) {
-		return nil
-	}
-	return err
-}
-
-func isNoScript(err error) bool {
-	return err != nil && (errors.Is(err, redis.ErrNoScript) || redis.HasErrorPrefix(err, "NOSCRIPT"))
+	return scriptpipe.Run(ctx, rdb, calls, extra)
 }

@@ -259,8 +259,8 @@ func (w *write) claim(ctx context.Context, items []*item) error {
 			}
 			prev = o.token
 		}
-		calls = append(calls, &call{s: claimScript, keys: []string{it.record, leaseKey(it.record)},
-			args: []any{w.token, s.cfg.Lease.Milliseconds(), s.cfg.Window.Milliseconds(), it.part, it.hwm, prev, now.UnixMilli()}})
+		calls = append(calls, &call{Script: claimScript, Keys: []string{it.record, leaseKey(it.record)},
+			Args: []any{w.token, s.cfg.Lease.Milliseconds(), s.cfg.Window.Milliseconds(), it.part, it.hwm, prev, now.UnixMilli()}})
 		sent = append(sent, it)
 		it.sent = true
 	}
@@ -292,9 +292,9 @@ func (w *write) claim(ctx context.Context, items []*item) error {
 	}
 	deadline := start.Add(time.Duration(float64(s.cfg.Lease) * (1 - s.cfg.ClockDrift)))
 	for i, it := range sent {
-		res, err := calls[i].cmd.Int64Slice()
+		res, err := calls[i].Cmd.Int64Slice()
 		if err != nil || len(res) == 0 {
-			return fmt.Errorf("once: claim %s: unexpected answer %v: %v", it.out.StoryID, calls[i].cmd.Val(), err)
+			return fmt.Errorf("once: claim %s: unexpected answer %v: %v", it.out.StoryID, calls[i].Cmd.Val(), err)
 		}
 		s.forget(it.record)
 		switch res[0] {
@@ -306,7 +306,7 @@ func (w *write) claim(ctx context.Context, items []*item) error {
 			s.c.claimed.Add(1)
 		case answerRecover:
 			it.st, it.deadline = needVerify, deadline
-			it.part, it.hwm = w.recorded(calls[i].cmd, it)
+			it.part, it.hwm = w.recorded(calls[i].Cmd, it)
 			s.c.recovered.Add(1)
 		case answerBusy:
 			it.backoff = min(max(2*it.backoff, s.cfg.BusyBackoff), s.cfg.BusyBackoffMax)
@@ -583,8 +583,8 @@ func (w *write) fence(ctx context.Context, items []*item) ([]*item, error) {
 	for _, it := range items {
 		if it.deadline.Before(need) {
 			short = append(short, it)
-			calls = append(calls, &call{s: extendScript, keys: []string{it.record, leaseKey(it.record)},
-				args: []any{w.token, s.cfg.Lease.Milliseconds()}})
+			calls = append(calls, &call{Script: extendScript, Keys: []string{it.record, leaseKey(it.record)},
+				Args: []any{w.token, s.cfg.Lease.Milliseconds()}})
 		}
 	}
 	if len(short) == 0 {
@@ -597,7 +597,7 @@ func (w *write) fence(ctx context.Context, items []*item) ([]*item, error) {
 	deadline := start.Add(time.Duration(float64(s.cfg.Lease) * (1 - s.cfg.ClockDrift)))
 	lost := map[*item]bool{}
 	for i, it := range short {
-		if ok, _ := calls[i].cmd.Int(); ok == 1 {
+		if ok, _ := calls[i].Cmd.Int(); ok == 1 {
 			it.deadline = deadline
 			s.c.extended.Add(1)
 			continue
@@ -645,8 +645,8 @@ func (w *write) confirm(ctx context.Context, items []*item) error {
 	s := w.s
 	calls := make([]*call, len(items))
 	for i, it := range items {
-		calls[i] = &call{s: confirmScript, keys: []string{it.record, leaseKey(it.record)},
-			args: []any{w.token, s.cfg.Window.Milliseconds()}}
+		calls[i] = &call{Script: confirmScript, Keys: []string{it.record, leaseKey(it.record)},
+			Args: []any{w.token, s.cfg.Window.Milliseconds()}}
 	}
 	if err := s.run(ctx, calls, nil); err != nil {
 		return fmt.Errorf("once: confirm %d stories: %w", len(items), err)
@@ -677,7 +677,7 @@ func (w *write) abandon() {
 		}
 		s.orphans[it.record] = orphan{token: w.token, settled: settled}
 		if !settled.After(now) {
-			release = append(release, &call{s: releaseScript, keys: []string{leaseKey(it.record)}, args: []any{w.token}})
+			release = append(release, &call{Script: releaseScript, Keys: []string{leaseKey(it.record)}, Args: []any{w.token}})
 		}
 	}
 	if len(s.orphans) > 100_000 { // bounded: entries older than a lease are useless

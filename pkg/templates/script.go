@@ -2,9 +2,10 @@ package templates
 
 import (
 	"context"
-	"errors"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/newsflow/newsflow/pkg/scriptpipe"
 )
 
 // observeScript records one page's fingerprints for one host and returns,
@@ -73,46 +74,9 @@ return out
 `)
 
 // call is one script invocation of a pipelined batch.
-type call struct {
-	keys []string
-	args []any
-	cmd  *redis.Cmd
-}
+type call = scriptpipe.Call
 
-// runCalls sends calls in one pipeline as EVALSHA. Calls refused with
-// NOSCRIPT (a restarted or flushed server) did not run, so only those are
-// sent again, as EVAL, which also caches the script. Each call's keys share
-// one hash tag, so a ClusterClient routes every call to its slot's node.
+// runCalls sends calls in one pipelined round trip (pkg/scriptpipe).
 func runCalls(ctx context.Context, rdb redis.UniversalClient, calls []*call) error {
-	if len(calls) == 0 {
-		return nil
-	}
-	pipe := rdb.Pipeline()
-	for _, c := range calls {
-		c.cmd = observeScript.EvalSha(ctx, pipe, c.keys, c.args...)
-	}
-	_, err := pipe.Exec(ctx)
-	var retry []*call
-	for _, c := range calls {
-		if isNoScript(c.cmd.Err()) {
-			retry = append(retry, c)
-		}
-	}
-	if len(retry) > 0 {
-		pipe = rdb.Pipeline()
-		for _, c := range retry {
-			c.cmd = observeScript.Eval(ctx, pipe, c.keys, c.args...)
-		}
-		_, err = pipe.Exec(ctx)
-	}
-	for _, c := range calls {
-		if e := c.cmd.Err(); e != nil {
-			return e
-		}
-	}
-	return err
-}
-
-func isNoScript(err error) bool {
-	return err != nil && (errors.Is(err, redis.ErrNoScript) || redis.HasErrorPrefix(err, "NOSCRIPT"))
+	return scriptpipe.Run(ctx, rdb, calls, nil)
 }

@@ -232,7 +232,7 @@ func (l *Learner) ObserveBatch(ctx context.Context, pages []Page) ([][]bool, err
 		if len(pi) == 0 {
 			continue
 		}
-		calls = append(calls, &call{keys: []string{l.key(tag, "lru"), l.key(tag, "pages")}, args: args})
+		calls = append(calls, &call{Script: observeScript, Keys: []string{l.key(tag, "lru"), l.key(tag, "pages")}, Args: args})
 		idx = append(idx, pi)
 		owner = append(owner, i)
 	}
@@ -240,7 +240,7 @@ func (l *Learner) ObserveBatch(ctx context.Context, pages []Page) ([][]bool, err
 		return nil, fmt.Errorf("templates: observe %d pages: %w", len(pages), err)
 	}
 	for k, c := range calls {
-		counts, err := c.cmd.Int64Slice()
+		counts, err := c.Cmd.Int64Slice()
 		if err != nil {
 			return nil, fmt.Errorf("templates: observe %s: %w", pages[owner[k]].URL, err)
 		}
