@@ -66,7 +66,7 @@ func freePort(t *testing.T) int {
 
 func startLocalStack(t *testing.T) *localStack {
 	t.Helper()
-	root, err := repoRoot()
+	root, err := testenv.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

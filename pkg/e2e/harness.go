@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -51,7 +50,7 @@ func Binaries(t testing.TB) string {
 		if buildErr != nil {
 			return
 		}
-		root, err := repoRoot()
+		root, err := testenv.RepoRoot()
 		if err != nil {
 			buildErr = err
 			return
@@ -69,19 +68,6 @@ func Binaries(t testing.TB) string {
 		t.Fatal(buildErr)
 	}
 	return buildDir
-}
-
-// repoRoot is the folder of go.work.
-func repoRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOWORK").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOWORK: %w", err)
-	}
-	w := strings.TrimSpace(string(out))
-	if w == "" || w == "off" {
-		return "", fmt.Errorf("not inside the newsflow workspace (no go.work)")
-	}
-	return filepath.Dir(w), nil
 }
 
 // Proc is a running binary.

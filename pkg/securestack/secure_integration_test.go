@@ -72,7 +72,7 @@ func TestIntegrationSecurePipeline(t *testing.T) {
 	testenv.SkipIfShort(t)
 	start := time.Now()
 	bin := e2e.Binaries(t)
-	root, err := repoRoot()
+	root, err := testenv.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/newsflow/newsflow/pkg/templates"
+	"github.com/newsflow/newsflow/pkg/testenv"
 )
 
 // leastPrivilege is each service's Kafka ACLs, as documented in
@@ -70,7 +71,7 @@ func describe(acls []kafka.ACLEntry) []string {
 
 func repoFile(t *testing.T, rel string) string {
 	t.Helper()
-	root, err := repoRoot()
+	root, err := testenv.RepoRoot()
 	if err != nil {
 		t.Skip(err)
 	}

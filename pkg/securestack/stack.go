@@ -34,6 +34,7 @@ import (
 
 	"github.com/newsflow/newsflow/pkg/broker"
 	"github.com/newsflow/newsflow/pkg/redisconn"
+	"github.com/newsflow/newsflow/pkg/testenv"
 	"github.com/newsflow/newsflow/pkg/tlsclient"
 )
 
@@ -89,7 +90,7 @@ func Start(t testing.TB, o Options) *Stack {
 	if testing.Short() {
 		t.Skip("integration test: skipped in the -short (unit) tier")
 	}
-	root, err := repoRoot()
+	root, err := testenv.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -475,17 +476,4 @@ func freePorts(t testing.TB, n int) []int {
 		l.Close()
 	}
 	return ports
-}
-
-// repoRoot is the folder of go.work.
-func repoRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOWORK").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOWORK: %w", err)
-	}
-	w := strings.TrimSpace(string(out))
-	if w == "" || w == "off" {
-		return "", fmt.Errorf("not inside the newsflow workspace (no go.work)")
-	}
-	return filepath.Dir(w), nil
 }

@@ -9,7 +9,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -139,4 +142,18 @@ func WaitTopics(t testing.TB, bc broker.Config, partitions int, names ...string)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// RepoRoot is the folder of go.work: where deploy/local's scripts and the
+// services' sources are, for tests that run or build them.
+func RepoRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOWORK").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOWORK: %w", err)
+	}
+	w := strings.TrimSpace(string(out))
+	if w == "" || w == "off" {
+		return "", fmt.Errorf("not inside the newsflow workspace (no go.work)")
+	}
+	return filepath.Dir(w), nil
 }
