@@ -27,7 +27,7 @@ help: ## list targets
 
 build: ## build every binary into bin/
 	@mkdir -p $(BIN)
-	@for s in $(SERVICES); do $(GO) build -trimpath -o $(BIN)/$$s ./services/$$s || exit 1; done
+	@for s in $(SERVICES); do $(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN)/$$s ./services/$$s || exit 1; done
 	@echo "built: $(addprefix $(BIN)/,$(SERVICES))"
 
 test: proto-check lint test-unit test-fuzz test-integration test-deploy test-k8s ## everything CI checks: schema, lint, unit, integration, end-to-end, chaos (small) and Kubernetes tests

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -161,4 +162,17 @@ func (s *Server) Serve(ctx context.Context) error {
 		return fmt.Errorf("ops server shutdown: %w", err)
 	}
 	return nil
+}
+
+// RegisterBuildInfo exports newsflow_build_info{service, version, go} = 1, so
+// dashboards can tell which release each replica runs.
+func RegisterBuildInfo(reg prometheus.Registerer, service, version string) {
+	if version == "" {
+		version = "dev"
+	}
+	g := prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "newsflow", Name: "build_info",
+		Help:        "The release a service was built from (always 1).",
+		ConstLabels: prometheus.Labels{"service": service, "version": version, "go": runtime.Version()}})
+	g.Set(1)
+	reg.MustRegister(g)
 }

@@ -83,3 +83,12 @@ func TestMetricsExposeRegisteredSeries(t *testing.T) {
 		t.Errorf("/metrics = %d:\n%.500s", code, body)
 	}
 }
+
+func TestBuildInfoNamesServiceAndVersion(t *testing.T) {
+	s := New("127.0.0.1:0", zap.NewNop())
+	RegisterBuildInfo(s.Registry(), "cleaner", "v1.2.3")
+	_, body := get(t, s.Handler(), "/metrics")
+	if !strings.Contains(body, `newsflow_build_info{go="`) || !strings.Contains(body, `service="cleaner",version="v1.2.3"} 1`) {
+		t.Errorf("/metrics lacks the build info:\n%.800s", body)
+	}
+}

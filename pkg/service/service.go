@@ -51,6 +51,10 @@ type Stage struct {
 	// Flags registers the stage's own flags; Validate checks them after parsing.
 	Flags    func(s *config.Set)
 	Validate func() error
+	// Version is the release the binary was built from (main.version,
+	// stamped by -ldflags "-X main.version=..."); logged at start and
+	// exported as newsflow_build_info.
+	Version string
 	// ExactlyOnce makes the stage deliver through pkg/once: each story
 	// (StoryID, Revision) reaches the output topic once.
 	ExactlyOnce bool
@@ -211,7 +215,8 @@ func Run(ctx context.Context, st Stage, args []string, stderr io.Writer) error {
 	opsDone := make(chan error, 1)
 	go func() { opsDone <- srv.Serve(opsCtx) }()
 
-	log.Info("starting", zap.Strings("brokers", bc.Brokers), zap.String("redis", rc.Redacted()), zap.String("ops", srv.Addr()))
+	ops.RegisterBuildInfo(srv.Registry(), st.Name, st.Version)
+	log.Info("starting", zap.String("version", st.Version), zap.Strings("brokers", bc.Brokers), zap.String("redis", rc.Redacted()), zap.String("ops", srv.Addr()))
 	runErr := runner.Run(ctx)
 	log.Info("stopped", zap.NamedError("reason", context.Cause(ctx)))
 	stopOps()

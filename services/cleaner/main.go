@@ -17,6 +17,9 @@ import (
 	"github.com/newsflow/newsflow/pkg/topics"
 )
 
+// version is the release, stamped at build time (-ldflags "-X main.version=v1.2.3").
+var version = "dev"
+
 func main() {
 	var (
 		maxPage      int64
@@ -32,6 +35,7 @@ func main() {
 		Input:       topics.Raw,
 		Output:      topics.Cleaned,
 		OpsAddr:     ":9102",
+		Version:     version,
 		ExactlyOnce: true,
 		// story identity and site templates, beside the exactly-once store
 		RedisPrefixes: []string{dedup.DefaultPrefix, templates.DefaultPrefix},

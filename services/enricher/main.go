@@ -14,6 +14,9 @@ import (
 	"github.com/newsflow/newsflow/pkg/topics"
 )
 
+// version is the release, stamped at build time (-ldflags "-X main.version=v1.2.3").
+var version = "dev"
+
 func main() {
 	var disable string
 	var off []enrich.Part
@@ -24,6 +27,7 @@ func main() {
 		Input:       topics.Cleaned,
 		Output:      topics.Enriched,
 		OpsAddr:     ":9103",
+		Version:     version,
 		ExactlyOnce: true,
 		Flags: func(s *config.Set) {
 			s.StringVar(&disable, "enrich-disable", "", "comma-separated enrichment parts to switch off (language, entities, keywords, summary, category, sentiment); their fields stay empty")

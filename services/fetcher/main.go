@@ -35,6 +35,9 @@ import (
 	"github.com/newsflow/newsflow/pkg/topics"
 )
 
+// version is the release, stamped at build time (-ldflags "-X main.version=v1.2.3").
+var version = "dev"
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	err := run(ctx, os.Args[1:], os.Stderr)
@@ -299,7 +302,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	} else {
 		apiDone <- nil
 	}
-	log.Info("starting", zap.Strings("brokers", bc.Brokers), zap.String("redis", rc.Redacted()), zap.String("ops", srv.Addr()),
+	ops.RegisterBuildInfo(srv.Registry(), "fetcher", version)
+	log.Info("starting", zap.String("version", version), zap.Strings("brokers", bc.Brokers), zap.String("redis", rc.Redacted()), zap.String("ops", srv.Addr()),
 		zap.String("api", s.apiAddr), zap.String("sources", s.sourcesFile), zap.String("user_agent", s.cfg.UserAgent))
 
 	runDone := make(chan error, 1)

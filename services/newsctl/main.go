@@ -82,6 +82,9 @@ func (g *globals) broker() (broker.Config, error) {
 	return bc, nil
 }
 
+// version is the release, stamped at build time (-ldflags "-X main.version=v1.2.3").
+var version = "dev"
+
 func newRoot() *cobra.Command {
 	g := &globals{}
 	root := &cobra.Command{
@@ -90,7 +93,8 @@ func newRoot() *cobra.Command {
 		Long: `newsctl runs and operates newsflow, the pipeline that turns news pages into a clean,
 enriched, duplicate-free stream of stories on Kafka.
 
-Start with "newsctl dev PAGE...": the whole pipeline in one process, no setup.`,
+Start with "newsctl dev": the whole pipeline in one process, no setup.`,
+		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
