@@ -15,7 +15,7 @@ PROTOC_GEN_GO := $(GOBIN)/protoc-gen-go
 STATICCHECK := $(GOBIN)/staticcheck
 export PATH := $(GOBIN):$(PATH)
 
-.PHONY: test-fuzz all build test test-unit test-integration test-deploy test-k8s chaos bench-extract bench-enrich image proto proto-check lint up down clean help
+.PHONY: bench bench-compare test-fuzz all build test test-unit test-integration test-deploy test-k8s chaos bench-extract bench-enrich image proto proto-check lint up down clean help
 
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 REGISTRY   ?= ghcr.io/newsflow
@@ -66,6 +66,20 @@ image: ## build the container images (needs a Docker engine with buildx; none ex
 	for t in fetcher cleaner enricher newsctl; do \
 		docker buildx build -f deploy/docker/Dockerfile --target $$t --build-arg VERSION=$(VERSION) -t $(REGISTRY)/$$t:$(VERSION) . || exit 1; \
 	done
+
+BENCH_RUNS     ?= 3
+BENCH_SOAK     ?= 2m
+BENCH_ALT_ENV  ?= GOMEMLIMIT=200MiB
+BENCH_ALT_ARGS ?= --batch-size 25
+BASE           ?= HEAD~1
+
+bench: build ## pipeline benchmark on the real broker and Redis, about 20 min: bench/report.md + .json (BENCH_SOAK=10m for the full soak)
+	deploy/local/with-services.sh bash -c 'bench/hotpaths.sh 1 1s > bench/pkgbench.txt; \
+		$(GO) run ./pkg/pipebench/cmd/pipebench -bin $(BIN) -out bench -runs $(BENCH_RUNS) -soak $(BENCH_SOAK) \
+		-alt-env "$(BENCH_ALT_ENV)" -alt-args "$(BENCH_ALT_ARGS)" -pkg-bench bench/pkgbench.txt'
+
+bench-compare: ## hot-path benchmarks of BASE (default HEAD~1) against the work tree, through benchstat
+	bench/compare.sh $(BASE)
 
 bench-extract: ## extraction quality and speed against go-trafilatura and go-readability: pkg/extract/compare/bench-extract.md
 	cd pkg/extract/compare && GOWORK=off NEWSFLOW_BENCH_REPORT=$(CURDIR)/pkg/extract/compare/bench-extract.md $(GO) test -count=1 -run '^TestBenchReport$$' -timeout 20m -v .

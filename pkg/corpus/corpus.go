@@ -25,12 +25,20 @@ type Page struct {
 	HTML []byte
 	// Published is the article's publication time.
 	Published time.Time
+	// Lang, Site and Author of the story (set by Page and Copy; Article
+	// leaves Lang empty: its pages are English).
+	Lang, Site, Author string
+	// Kind says how the page relates to its story (Original or a copy).
+	Kind Kind
+
+	canonical bool // the page declares its canonical address
 }
 
 // Generator makes pages from a seed.
 type Generator struct {
-	rng   *rand.Rand
-	sites []string
+	rng     *rand.Rand
+	sites   []string
+	chromes map[string]string // site chrome made by chrome(), per site
 }
 
 // New returns a generator; the same seed gives the same pages.

@@ -761,6 +761,15 @@ func (s *Sink) checkStore(ctx context.Context, topic string) error {
 		}
 		return nil
 	}
+	// Another Write may have found the topic empty, set the sentinel and
+	// produced between our first look at the sentinel and the bounds: then
+	// the store is in place, not lost.
+	s.c.redisRoundTrips.Add(1)
+	if n, err := s.rdb.Exists(ctx, storeKey(s.cfg.Prefix, topic)).Result(); err != nil {
+		return fmt.Errorf("once: check store sentinel of %s: %w", topic, err)
+	} else if n == 1 {
+		return nil
+	}
 	if s.cfg.AutoRebuild {
 		s.cfg.Logger.Warn("exactly-once store is empty but the topic is not: rebuilding it from the topic",
 			zap.String("topic", topic), zap.Int64("records", records))

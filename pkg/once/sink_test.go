@@ -524,3 +524,25 @@ func TestRandomFaults(t *testing.T) {
 	t.Logf("%d batches, %d crashes, %d Redis restarts", len(batches)+5, crashes.Load(), restarts.Load())
 	exactlyOnce(t, h.log, all)
 }
+
+// Two first Writes on a fresh topic: one found no sentinel, then the other
+// set it and produced before the first read the topic's bounds. The first
+// must see the store in place, not lost (no rebuild, no error).
+func TestStoreCheckRacingAFirstWrite(t *testing.T) {
+	h := newHarness(t)
+	a, b := h.process(nil), h.process(nil)
+	ctx := testCtx(t)
+	if err := a.sink.Write(ctx, stories("a", 10, 0)); err != nil { // sentinel set, records produced
+		t.Fatal(err)
+	}
+	// b's view: it looked before a set the sentinel, so it checks the store now.
+	if err := b.sink.checkStore(ctx, topic); err != nil {
+		t.Fatalf("store check with the sentinel set by a concurrent first Write: %v", err)
+	}
+	if !h.mr.Del(storeKey(b.sink.cfg.Prefix, topic)) {
+		t.Fatal("no store sentinel to delete")
+	}
+	if err := b.sink.checkStore(ctx, topic); !errors.Is(err, ErrStoreLost) {
+		t.Fatalf("store check with the sentinel gone and records on the topic: %v, want ErrStoreLost", err)
+	}
+}

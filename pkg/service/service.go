@@ -46,6 +46,8 @@ type Stage struct {
 	Summary string
 	// Default group, input and output topics.
 	Group, Input, Output string
+	// BatchSize is the stage's default --batch-size (0: the runner's, 100).
+	BatchSize int
 	// OpsAddr is the default ops listen address.
 	OpsAddr string
 	// Flags registers the stage's own flags; Validate checks them after parsing.
@@ -139,6 +141,7 @@ func Run(ctx context.Context, st Stage, args []string, stderr io.Writer) error {
 	set.SetOutput(stderr)
 	bc.Register(set, "newsflow-"+st.Name)
 	rc.Register(set)
+	sc.BatchSize = st.BatchSize
 	sc.Register(set, st.Name, st.Group, st.Input, st.Output, st.Input+".dlq")
 	lc.Register(set)
 	if st.ExactlyOnce {

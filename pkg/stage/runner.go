@@ -56,8 +56,12 @@ func (c *Config) Register(s *config.Set, name, group, in, out, dlq string) {
 	s.StringVar(&c.Input, "input-topic", in, "topic consumed by this stage")
 	s.StringVar(&c.Output, "output-topic", out, "topic this stage produces to")
 	s.StringVar(&c.DLQ, "dlq-topic", dlq, "dead-letter topic for input this stage rejects")
-	s.IntVar(&c.BatchSize, "batch-size", 100, "most records handled and committed together per partition (1-10000)")
-	s.DurationVar(&c.BatchWait, "batch-wait", 10*time.Millisecond, "how long to wait to fill a batch after its first record")
+	batch := 100
+	if c.BatchSize > 0 { // a stage's own default, e.g. fewer of the cleaner's large pages
+		batch = c.BatchSize
+	}
+	s.IntVar(&c.BatchSize, "batch-size", batch, "most records handled and committed together per partition (1-10000); also the per-partition read-ahead")
+	s.DurationVar(&c.BatchWait, "batch-wait", 2*time.Millisecond, "how long to wait to fill a batch after its first record (each stage adds up to this much latency)")
 	s.IntVar(&c.MaxInFlight, "max-in-flight", 64, "most records handled at once across partitions (back-pressure)")
 	s.IntVar(&c.MaxAttempts, "max-attempts", 5, "tries of a transient handler error before the record is dead-lettered")
 	s.DurationVar(&c.RetryBackoff, "retry-backoff", 100*time.Millisecond, "first wait between retries (doubles, with jitter)")

@@ -1,0 +1,170 @@
+package pipebench
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsflow/newsflow/pkg/corpus"
+)
+
+func TestSummarise(t *testing.T) {
+	var ds []time.Duration
+	for i := 1; i <= 100; i++ {
+		ds = append(ds, time.Duration(i)*time.Millisecond)
+	}
+	l := Summarise(ds)
+	want := Latency{N: 100, P50: 50, P90: 90, P99: 99, Max: 100}
+	if l != want {
+		t.Errorf("Summarise = %+v, want %+v", l, want)
+	}
+	if (Summarise(nil) != Latency{}) {
+		t.Error("no samples must give zeros")
+	}
+	if l := Summarise([]time.Duration{7 * time.Millisecond}); l.P50 != 7 || l.P99 != 7 || l.Max != 7 {
+		t.Errorf("one sample: %+v", l)
+	}
+}
+
+func TestSlopeAndMedian(t *testing.T) {
+	cases := []struct {
+		name   string
+		xs, ys []float64
+		want   float64
+	}{
+		{"rising", []float64{0, 1, 2, 3}, []float64{1, 3, 5, 7}, 2},
+		{"flat", []float64{0, 1, 2}, []float64{4, 4, 4}, 0},
+		{"falling with noise", []float64{0, 1, 2, 3}, []float64{10, 9.5, 8, 7.5}, -0.9},
+		{"one point", []float64{1}, []float64{1}, 0},
+	}
+	for _, c := range cases {
+		if got := Slope(c.xs, c.ys); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("%s: slope %v, want %v", c.name, got, c.want)
+		}
+	}
+	if m := Median([]float64{3, 1, 2}); m != 2 {
+		t.Errorf("median %v", m)
+	}
+	if m := Median([]float64{4, 1, 3, 2}); m != 2.5 {
+		t.Errorf("median %v", m)
+	}
+}
+
+func TestParseStatCPU(t *testing.T) {
+	// the command name may hold spaces and parentheses
+	line := "1234 (my (odd) cmd) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 8 0 100 1000 50 18446744073709551615"
+	cpu, err := parseStatCPU([]byte(line))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cpu != 3.0 {
+		t.Errorf("cpu %v s, want 3 (250+50 ticks)", cpu)
+	}
+	if _, err := parseStatCPU([]byte("garbage")); err == nil {
+		t.Error("garbage parsed")
+	}
+}
+
+func TestReadProcSelf(t *testing.T) {
+	st, err := ReadProc(pidSelf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.RSS <= 0 || st.HWM < st.RSS || st.CPU < 0 {
+		t.Errorf("implausible %+v", st)
+	}
+}
+
+func TestParseMetrics(t *testing.T) {
+	text := `# HELP newsflow_stage_batch_records Records per processed batch.
+# TYPE newsflow_stage_batch_records histogram
+newsflow_stage_batch_records_bucket{stage="cleaner",le="1"} 3
+newsflow_stage_batch_records_sum{stage="cleaner"} 250
+newsflow_stage_batch_records_count{stage="cleaner"} 10
+newsflow_once_redis_round_trips_total{sink="cleaner@h:1"} 24
+newsflow_dedup_resolved_total{kind="new"} 7
+newsflow_dedup_resolved_total{kind="near"} 2
+go_goroutines 42
+`
+	m, err := ParseMetrics(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		labels []string
+		want   float64
+	}{
+		{"newsflow_stage_batch_records_count", nil, 10},
+		{"newsflow_stage_batch_records_sum", []string{`stage="cleaner"`}, 250},
+		{"newsflow_once_redis_round_trips_total", nil, 24},
+		{"newsflow_dedup_resolved_total", nil, 9},
+		{"newsflow_dedup_resolved_total", []string{`kind="near"`}, 2},
+		{"go_goroutines", nil, 42},
+		{"absent", nil, 0},
+	} {
+		if got := m.Sum(c.name, c.labels...); got != c.want {
+			t.Errorf("Sum(%s %v) = %v, want %v", c.name, c.labels, got, c.want)
+		}
+	}
+}
+
+func TestMixShares(t *testing.T) {
+	m := NewMix(MixConfig{Seed: 1, Tag: "t1"})
+	const n = 400
+	kinds := map[corpus.Kind]int{}
+	langs := map[string]int{}
+	big, small := 0, 0
+	urls := map[string]bool{}
+	for i := 0; i < n; i++ {
+		it, err := m.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds[it.Kind]++
+		langs[it.Lang]++
+		if it.Size >= 2<<20 {
+			big++
+		}
+		if it.Size < 20000 { // 20 KB
+			small++
+		}
+		if it.Kind == corpus.Original && urls[it.URL] {
+			t.Errorf("original %s twice", it.URL)
+		}
+		urls[it.URL] = true
+		if !strings.Contains(it.URL, "t1") {
+			t.Errorf("url %s lacks the run tag", it.URL)
+		}
+		if len(it.Record.Key) != 32 || len(it.Record.Value) < it.Size {
+			t.Errorf("record of %s: key %q, value %d bytes for a %d byte page", it.URL, it.Record.Key, len(it.Record.Value), it.Size)
+		}
+	}
+	copies := n - kinds[corpus.Original]
+	if share := float64(copies) / n; share < 0.2 || share > 0.4 {
+		t.Errorf("copies are %.2f of pages, want 0.2-0.4 (%v)", share, kinds)
+	}
+	for _, k := range []corpus.Kind{corpus.ExactCopy, corpus.TrackingCopy, corpus.AMPCopy, corpus.ChangedCopy} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s copies", k)
+		}
+	}
+	if len(langs) != 4 || langs["en"] < n/3 {
+		t.Errorf("languages %v", langs)
+	}
+	if big == 0 || small > 0 {
+		t.Errorf("%d pages of 2 MiB, %d under 20 KB", big, small)
+	}
+}
+
+func TestParseMachineBusy(t *testing.T) {
+	stat := "cpu  1000 50 300 9000 200 10 20 5 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n"
+	// user+nice+system+irq+softirq+steal = 1000+50+300+10+20+5 ticks
+	if got := parseMachineBusy([]byte(stat)); got != 13.85 {
+		t.Errorf("busy %v s, want 13.85", got)
+	}
+	if parseMachineBusy([]byte("intr 1 2 3")) != 0 {
+		t.Error("a file without the cpu line must give 0")
+	}
+}
