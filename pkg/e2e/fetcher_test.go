@@ -105,12 +105,21 @@ func TestE2ETwoFetcherProcessesShareHostRate(t *testing.T) {
 	span := hits[len(hits)-1].Sub(hits[0])
 	t.Logf("two fetcher processes: 30 requests to one host over %s, closest two %s apart (interval %s)",
 		span.Round(time.Millisecond), closest.Round(time.Millisecond), interval)
-	// The limiter spaces slots by the interval on Redis's clock; the server
-	// sees them through two processes' scheduling (a loaded machine delays
-	// one request more than the next), so a single gap may shrink a little;
-	// unshared limiters would put requests of the two processes together.
-	if closest < interval/2 {
-		t.Errorf("two requests %s apart: the per-host interval %s is not shared", closest, interval)
+	// The limiter grants slots an interval apart on Redis's clock; the server
+	// sees them through two processes' scheduling, so a gap may shrink when a
+	// loaded machine delays one request more than the next. The rate is
+	// judged over two-second windows, with two requests of slack for such
+	// delays: unshared limiters would let both processes in, twice the rate.
+	const window = 2 * time.Second
+	most := int(window/interval) + 2
+	for i := range hits {
+		n := 0
+		for j := i; j < len(hits) && hits[j].Sub(hits[i]) < window; j++ {
+			n++
+		}
+		if n > most {
+			t.Fatalf("%d requests within %s from %s: the per-host rate allows %d", n, window, hits[i].Format("15:04:05.000"), most)
+		}
 	}
 	if span < 29*interval-100*time.Millisecond {
 		t.Errorf("30 requests within %s: faster than one per %s", span, interval)
