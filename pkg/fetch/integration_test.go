@@ -41,46 +41,6 @@ func realServices(t *testing.T) (broker.Config, string, *stage.KafkaSink, redis.
 	return bc, topic, sink, rdb, testenv.Name("fetch") + ":"
 }
 
-// readTopic reads every record of topic until want records arrived (or
-// the timeout), then for a grace period more: anything extra is a duplicate.
-func readTopic(t *testing.T, bc broker.Config, topic string, want int, timeout time.Duration) []kafka.Message {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	ch := make(chan kafka.Message, 1024)
-	for p := 0; p < 3; p++ {
-		r := kafka.NewReader(kafka.ReaderConfig{Brokers: bc.Brokers, Topic: topic, Partition: p, MaxWait: 100 * time.Millisecond, MaxBytes: 32 << 20})
-		t.Cleanup(func() { r.Close() })
-		go func() {
-			for {
-				m, err := r.ReadMessage(ctx)
-				if err != nil {
-					return
-				}
-				ch <- m
-			}
-		}()
-	}
-	var got []kafka.Message
-	for len(got) < want {
-		select {
-		case m := <-ch:
-			got = append(got, m)
-		case <-ctx.Done():
-			t.Fatalf("%s: %d of %d records after %s", topic, len(got), want, timeout)
-		}
-	}
-	grace := time.After(time.Second)
-	for {
-		select {
-		case m := <-ch:
-			got = append(got, m)
-		case <-grace:
-			return got
-		}
-	}
-}
-
 func decode(t *testing.T, m kafka.Message) *newsflowv1.RawArticle {
 	t.Helper()
 	var a newsflowv1.RawArticle
@@ -140,7 +100,7 @@ func TestIntegrationFeedsAndSitemapsExactlyOnce(t *testing.T) {
 		}
 		t.Logf("round %d: %d pages emitted", round, emitted)
 	}
-	msgs := readTopic(t, bc, topic, len(all), 60*time.Second)
+	msgs := testenv.ReadRecords(t, bc, topic, 3, len(all), 60*time.Second)
 	seen := map[string]int{}
 	for _, m := range msgs {
 		a := decode(t, m)
@@ -386,7 +346,7 @@ func TestIntegrationSubmitAPI(t *testing.T) {
 		!strings.Contains(err.Error(), "401") {
 		t.Fatalf("client without token: %v", err)
 	}
-	msgs := readTopic(t, bc, topic, 2, 30*time.Second)
+	msgs := testenv.ReadRecords(t, bc, topic, 3, 2, 30*time.Second)
 	keys := map[string]string{}
 	for _, m := range msgs {
 		a := decode(t, m)
@@ -441,7 +401,7 @@ func TestIntegrationRunDrainsOnShutdown(t *testing.T) {
 	f2.SetSources([]sources.Source{src})
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	go func() { done <- f2.Run(ctx2) }()
-	msgs := readTopic(t, bc, topic, len(paths), 60*time.Second)
+	msgs := testenv.ReadRecords(t, bc, topic, 3, len(paths), 60*time.Second)
 	cancel2()
 	if err := <-done; err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/newsflow/newsflow/pkg/broker"
@@ -42,46 +41,6 @@ func produce(t *testing.T, bc broker.Config, topic string, values []string) {
 	defer cancel()
 	if err := sink.Write(ctx, outs); err != nil {
 		t.Fatalf("produce: %v", err)
-	}
-}
-
-// readAll reads every record of topic until want records arrived or the deadline.
-func readAll(t *testing.T, bc broker.Config, topic string, partitions, want int, timeout time.Duration) []kafka.Message {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	ch := make(chan kafka.Message, 1024)
-	for p := 0; p < partitions; p++ {
-		r := kafka.NewReader(kafka.ReaderConfig{Brokers: bc.Brokers, Topic: topic, Partition: p, MaxWait: 100 * time.Millisecond})
-		t.Cleanup(func() { r.Close() })
-		go func() {
-			for {
-				m, err := r.ReadMessage(ctx)
-				if err != nil {
-					return
-				}
-				ch <- m
-			}
-		}()
-	}
-	var got []kafka.Message
-	for len(got) < want {
-		select {
-		case m := <-ch:
-			got = append(got, m)
-		case <-ctx.Done():
-			t.Fatalf("%s: %d of %d records after %s", topic, len(got), want, timeout)
-		}
-	}
-	// Anything beyond want within a short grace period is a duplicate.
-	grace := time.After(500 * time.Millisecond)
-	for {
-		select {
-		case m := <-ch:
-			got = append(got, m)
-		case <-grace:
-			return got
-		}
 	}
 }
 
@@ -131,8 +90,8 @@ func TestIntegrationRunnerDeliversDeadLettersAndCommits(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- r.Run(ctx) }()
 
-	outs := readAll(t, bc, out, 3, 290, 60*time.Second)
-	dead := readAll(t, bc, in+".dlq", 3, 10, 30*time.Second)
+	outs := testenv.ReadRecords(t, bc, out, 3, 290, 60*time.Second)
+	dead := testenv.ReadRecords(t, bc, in+".dlq", 3, 10, 30*time.Second)
 	waitCommitted(t, bc, cfg.Group, in, 30*time.Second)
 	cancel()
 	if err := <-done; err != nil {
@@ -196,7 +155,7 @@ func TestIntegrationRunnerRebalanceLosesNothing(t *testing.T) {
 	start() // a second member joins: the group rebalances mid-stream
 	produce(t, bc, in, values[500:])
 
-	outs := readAll(t, bc, out, 4, 1000, 90*time.Second)
+	outs := testenv.ReadRecords(t, bc, out, 4, 1000, 90*time.Second)
 	waitCommitted(t, bc, cfg.Group, in, 60*time.Second)
 	cancel()
 	for i := 0; i < 2; i++ {

@@ -157,3 +157,49 @@ func RepoRoot() (string, error) {
 	}
 	return filepath.Dir(w), nil
 }
+
+// ReadRecords reads topic's partitions until want records arrived (failing
+// the test at the timeout), then a second more: records beyond want are
+// duplicates the caller can count.
+func ReadRecords(t testing.TB, bc broker.Config, topic string, partitions, want int, timeout time.Duration) []kafka.Message {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	ch := make(chan kafka.Message, 1024)
+	for p := range partitions {
+		r := kafka.NewReader(kafka.ReaderConfig{Brokers: bc.Brokers, Dialer: bc.Dialer(), Topic: topic, Partition: p,
+			MaxWait: 100 * time.Millisecond, MaxBytes: 32 << 20})
+		t.Cleanup(func() { r.Close() })
+		go func() {
+			for {
+				m, err := r.ReadMessage(ctx)
+				if err != nil {
+					return
+				}
+				select {
+				case ch <- m:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	var got []kafka.Message
+	for len(got) < want {
+		select {
+		case m := <-ch:
+			got = append(got, m)
+		case <-ctx.Done():
+			t.Fatalf("%s: %d of %d records after %s", topic, len(got), want, timeout)
+		}
+	}
+	grace := time.After(time.Second)
+	for {
+		select {
+		case m := <-ch:
+			got = append(got, m)
+		case <-grace:
+			return got
+		}
+	}
+}
