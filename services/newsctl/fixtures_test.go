@@ -15,9 +15,12 @@ import (
 	"github.com/newsflow/newsflow/pkg/broker"
 	"github.com/newsflow/newsflow/pkg/corpus"
 	"github.com/newsflow/newsflow/pkg/dedup"
+	"github.com/newsflow/newsflow/pkg/devstack"
 	newsflowv1 "github.com/newsflow/newsflow/pkg/gen/newsflow/v1"
 	"github.com/newsflow/newsflow/pkg/once"
+	"github.com/newsflow/newsflow/pkg/replay"
 	"github.com/newsflow/newsflow/pkg/stage"
+	"github.com/newsflow/newsflow/pkg/topics"
 	"github.com/newsflow/newsflow/pkg/wire"
 )
 
@@ -198,4 +201,20 @@ func writeOld(t *testing.T, ctx context.Context, bc broker.Config, topic, id, ur
 	if err := w.WriteMessages(ctx, m); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// embeddedState starts the embedded Kafka (3 partitions) and Redis and
+// returns the pipeline state of the default topics and key prefixes on them.
+// Both stop when the test ends.
+func embeddedState(t *testing.T, ctx context.Context) (pipelineState, *devstack.Stack) {
+	t.Helper()
+	stack, err := devstack.Start(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stack.Close)
+	rdb := redis.NewClient(&redis.Options{Addr: stack.Redis.Addr()})
+	t.Cleanup(func() { rdb.Close() })
+	return pipelineState{bc: stack.Broker, rdb: rdb, redisURL: stack.RedisURL, cleaned: topics.Cleaned, enriched: topics.Enriched,
+		oncePrefix: once.DefaultPrefix, dedupPrefix: dedup.DefaultPrefix, replayPrefix: replay.DefaultPrefix}, stack
 }

@@ -13,12 +13,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/newsflow/newsflow/pkg/dedup"
-	"github.com/newsflow/newsflow/pkg/devstack"
 	"github.com/newsflow/newsflow/pkg/once"
 	"github.com/newsflow/newsflow/pkg/replay"
 	"github.com/newsflow/newsflow/pkg/stage"
 	"github.com/newsflow/newsflow/pkg/testenv"
-	"github.com/newsflow/newsflow/pkg/topics"
 )
 
 func TestParseDays(t *testing.T) {
@@ -80,15 +78,7 @@ func TestDedupRebuildRejectsBadInput(t *testing.T) {
 func TestDedupRebuild(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	stack, err := devstack.Start(ctx, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stack.Close()
-	rdb := redis.NewClient(&redis.Options{Addr: stack.Redis.Addr()})
-	defer rdb.Close()
-	st := pipelineState{bc: stack.Broker, rdb: rdb, redisURL: stack.RedisURL, cleaned: topics.Cleaned, enriched: topics.Enriched,
-		oncePrefix: "nf:once:", dedupPrefix: "nf:dd:", replayPrefix: replay.DefaultPrefix}
+	st, stack := embeddedState(t, ctx)
 	rebuildScenario(t, ctx, st, 1, 100, 24, func() { stack.Redis.FlushAll() })
 }
 

@@ -9,13 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/newsflow/newsflow/pkg/dedup"
-	"github.com/newsflow/newsflow/pkg/devstack"
 	"github.com/newsflow/newsflow/pkg/replay"
 	"github.com/newsflow/newsflow/pkg/stage"
-	"github.com/newsflow/newsflow/pkg/topics"
 )
 
 // TestStoryCommand delivers stories on the embedded Kafka and Redis as the
@@ -23,22 +19,14 @@ import (
 func TestStoryCommand(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	stack, err := devstack.Start(ctx, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stack.Close()
-	rdb := redis.NewClient(&redis.Options{Addr: stack.Redis.Addr()})
-	defer rdb.Close()
-	st := pipelineState{bc: stack.Broker, rdb: rdb, redisURL: stack.RedisURL, cleaned: topics.Cleaned, enriched: topics.Enriched,
-		oncePrefix: "nf:once:", dedupPrefix: "nf:dd:", replayPrefix: replay.DefaultPrefix}
+	st, _ := embeddedState(t, ctx)
 	fx := seedStories(t, ctx, st, 3, 500, 6)
 	// The revision counter knows of revision 2 (a reprocess ran).
-	if _, err := replay.NewRedisStore(rdb).Revision(ctx, "k"); err != nil {
+	if _, err := replay.NewRedisStore(st.rdb).Revision(ctx, "k"); err != nil {
 		t.Fatal(err)
 	}
 	// A copy of story 0 under another URL: the index records it as alternate.
-	ix, err := dedup.NewIndex(rdb, dedup.Config{})
+	ix, err := dedup.NewIndex(st.rdb, dedup.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
