@@ -72,8 +72,8 @@ image: ## build the container images (needs a Docker engine with buildx; none ex
 
 BENCH_RUNS     ?= 3
 BENCH_SOAK     ?= 2m
-BENCH_ALT_ENV  ?= GOMEMLIMIT=200MiB
-BENCH_ALT_ARGS ?= --batch-size 25
+BENCH_ALT_ENV  ?=
+BENCH_ALT_ARGS ?= --memory-limit=0
 BASE           ?= HEAD~1
 
 bench: build ## pipeline benchmark on the real broker and Redis, about 20 min: bench/report.md + .json (BENCH_SOAK=10m for the full soak)

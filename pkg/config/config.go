@@ -31,6 +31,7 @@ type Set struct {
 	program string
 	summary string
 	lookup  func(string) (string, bool)
+	given   map[string]bool // flags set by Parse, from the command line or the environment
 }
 
 // New returns an empty Set for the named program. Summary is the one-line
@@ -98,6 +99,7 @@ func (s *Set) Parse(args []string) error {
 	}
 	given := map[string]bool{}
 	s.fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	s.given = given
 	var errs []error
 	s.fs.VisitAll(func(f *flag.Flag) {
 		if given[f.Name] {
@@ -108,6 +110,7 @@ func (s *Set) Parse(args []string) error {
 		if !ok {
 			return
 		}
+		given[f.Name] = true
 		if err := f.Value.Set(v); err != nil {
 			errs = append(errs, fmt.Errorf("invalid value %q for --%s (from %s): %v", v, f.Name, env, err))
 		}
@@ -120,6 +123,10 @@ func (s *Set) Parse(args []string) error {
 	}
 	return nil
 }
+
+// IsSet reports whether Parse set the named flag, from the command line or
+// its environment variable, as opposed to leaving its default.
+func (s *Set) IsSet(name string) bool { return s.given[name] }
 
 // Args returns the arguments left after the flags.
 func (s *Set) Args() []string { return s.fs.Args() }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,11 +39,14 @@ func TestParsePrecedence(t *testing.T) {
 		wantBatch int
 		wantList  string
 		wantSize  int64
+		wantSet   []string // flags IsSet reports; the others must not be
 	}{
-		{"defaults", nil, nil, 100, "localhost:9092", 5 << 20},
-		{"env fills unset flags", nil, map[string]string{"NEWSFLOW_BATCH_SIZE": "7", "NEWSFLOW_BROKERS": "a:1, b:2", "NEWSFLOW_MAX_PAGE_BYTES": "512KiB"}, 7, "a:1,b:2", 512 << 10},
-		{"flag wins over env", []string{"--batch-size=9"}, map[string]string{"NEWSFLOW_BATCH_SIZE": "7"}, 9, "localhost:9092", 5 << 20},
-		{"decimal units", []string{"--max-page-bytes", "2MB"}, nil, 100, "localhost:9092", 2000000},
+		{"defaults", nil, nil, 100, "localhost:9092", 5 << 20, nil},
+		{"env fills unset flags", nil, map[string]string{"NEWSFLOW_BATCH_SIZE": "7", "NEWSFLOW_BROKERS": "a:1, b:2", "NEWSFLOW_MAX_PAGE_BYTES": "512KiB"}, 7, "a:1,b:2", 512 << 10,
+			[]string{"batch-size", "brokers", "max-page-bytes"}},
+		{"flag wins over env", []string{"--batch-size=9"}, map[string]string{"NEWSFLOW_BATCH_SIZE": "7"}, 9, "localhost:9092", 5 << 20, []string{"batch-size"}},
+		{"decimal units", []string{"--max-page-bytes", "2MB"}, nil, 100, "localhost:9092", 2000000, []string{"max-page-bytes"}},
+		{"a default given explicitly is set", []string{"--batch-size=100"}, nil, 100, "localhost:9092", 5 << 20, []string{"batch-size"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -52,6 +56,11 @@ func TestParsePrecedence(t *testing.T) {
 			}
 			if s.batch != tc.wantBatch || strings.Join(s.brokers, ",") != tc.wantList || s.size != tc.wantSize {
 				t.Errorf("got batch %d brokers %v size %d", s.batch, s.brokers, s.size)
+			}
+			for _, name := range []string{"brokers", "batch-size", "batch-wait", "max-page-bytes", "debug"} {
+				if got, want := set.IsSet(name), slices.Contains(tc.wantSet, name); got != want {
+					t.Errorf("IsSet(%q) = %v, want %v", name, got, want)
+				}
 			}
 		})
 	}

@@ -1,6 +1,6 @@
 // Package ops serves a service's operations port: /healthz (the process is
-// alive), /readyz (its dependencies answer and it is consuming) and /metrics
-// (Prometheus).
+// alive), /readyz (its dependencies answer and it is consuming), /metrics
+// (Prometheus) and, when enabled, /debug/pprof.
 package ops
 
 import (
@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"runtime"
 	"sync"
 	"time"
@@ -29,6 +30,7 @@ type Server struct {
 	log      *zap.Logger
 	registry *prometheus.Registry
 	timeout  time.Duration
+	pprof    bool
 
 	mu     sync.Mutex
 	checks map[string]Check
@@ -46,6 +48,11 @@ func New(addr string, log *zap.Logger) *Server {
 	return &Server{addr: addr, log: log, registry: reg, timeout: 2 * time.Second,
 		checks: map[string]Check{}, notOK: map[string]string{}}
 }
+
+// EnableProfiling makes Handler serve net/http/pprof under /debug/pprof/.
+// Profiles reveal memory contents (heap samples hold stack traces, not
+// values) and cost CPU while taken: keep the ops port private.
+func (s *Server) EnableProfiling() { s.pprof = true }
 
 // Registry is where the process registers its metrics.
 func (s *Server) Registry() *prometheus.Registry { return s.registry }
@@ -119,6 +126,15 @@ func (s *Server) Handler() http.Handler {
 		_ = json.NewEncoder(w).Encode(map[string]any{"ready": len(failing) == 0, "failing": failing})
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
+	if s.pprof {
+		// pprof.Index serves the named profiles (heap, allocs, goroutine, ...)
+		// under /debug/pprof/<name>; the other four are its special cases.
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	return mux
 }
 

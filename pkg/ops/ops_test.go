@@ -84,6 +84,32 @@ func TestMetricsExposeRegisteredSeries(t *testing.T) {
 	}
 }
 
+func TestProfilingIsServedOnlyWhenEnabled(t *testing.T) {
+	tests := []struct {
+		name   string
+		enable bool
+		want   int
+	}{
+		{"off by default", false, http.StatusNotFound},
+		{"on when enabled", true, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New("127.0.0.1:0", zap.NewNop())
+			if tt.enable {
+				s.EnableProfiling()
+			}
+			code, body := get(t, s.Handler(), "/debug/pprof/heap?debug=1")
+			if code != tt.want {
+				t.Fatalf("/debug/pprof/heap = %d, want %d:\n%.300s", code, tt.want, body)
+			}
+			if tt.enable && !strings.Contains(body, "heap profile:") {
+				t.Errorf("/debug/pprof/heap is not a heap profile:\n%.300s", body)
+			}
+		})
+	}
+}
+
 func TestBuildInfoNamesServiceAndVersion(t *testing.T) {
 	s := New("127.0.0.1:0", zap.NewNop())
 	RegisterBuildInfo(s.Registry(), "cleaner", "v1.2.3")

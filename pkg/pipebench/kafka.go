@@ -9,6 +9,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/newsflow/newsflow/pkg/broker"
+	"github.com/newsflow/newsflow/pkg/fetch"
 	newsflowv1 "github.com/newsflow/newsflow/pkg/gen/newsflow/v1"
 	"github.com/newsflow/newsflow/pkg/stage"
 	"github.com/newsflow/newsflow/pkg/topics"
@@ -107,7 +108,7 @@ func NewFeeder(bc broker.Config, topic string) *Feeder {
 	return &Feeder{produced: map[string]time.Time{}, w: &kafka.Writer{
 		Addr: kafka.TCP(bc.Brokers...), Transport: bc.Transport(), Topic: topic,
 		Balancer: kafka.Murmur2Balancer{}, RequiredAcks: kafka.RequireAll,
-		BatchTimeout: 2 * time.Millisecond, BatchSize: 1000, BatchBytes: 16 << 20,
+		BatchTimeout: 2 * time.Millisecond, BatchSize: 1000, BatchBytes: fetch.RecordBatchBytes(fetch.DefaultMaxPageBytes),
 		MaxAttempts: 3, Compression: kafka.Zstd, WriteTimeout: 30 * time.Second,
 	}}
 }

@@ -48,6 +48,12 @@ type Stage struct {
 	Group, Input, Output string
 	// BatchSize is the stage's default --batch-size (0: the runner's, 100).
 	BatchSize int
+	// MaxInFlightBytes is the stage's default --max-in-flight-bytes (0: the
+	// runner's, 64 MiB).
+	MaxInFlightBytes int64
+	// MemoryLimit is the stage's default --memory-limit, the Go soft memory
+	// limit when GOMEMLIMIT is not set (0: none).
+	MemoryLimit int64
 	// OpsAddr is the default ops listen address.
 	OpsAddr string
 	// Flags registers the stage's own flags; Validate checks them after parsing.
@@ -129,25 +135,30 @@ func Main(st Stage) {
 // Run parses args, runs the stage until ctx ends and drains it.
 func Run(ctx context.Context, st Stage, args []string, stderr io.Writer) error {
 	var (
-		bc   broker.Config
-		rc   redisconn.Config
-		sc   stage.Config
-		lc   logging.Config
-		oc   OnceConfig
-		addr string
-		wait time.Duration
+		bc        broker.Config
+		rc        redisconn.Config
+		sc        stage.Config
+		lc        logging.Config
+		oc        OnceConfig
+		addr      string
+		wait      time.Duration
+		profiling bool
+		memLimit  int64
 	)
 	set := config.New(st.Name, st.Summary)
 	set.SetOutput(stderr)
 	bc.Register(set, "newsflow-"+st.Name)
 	rc.Register(set)
 	sc.BatchSize = st.BatchSize
+	sc.MaxInFlightBytes = st.MaxInFlightBytes
 	sc.Register(set, st.Name, st.Group, st.Input, st.Output, st.Input+".dlq")
 	lc.Register(set)
 	if st.ExactlyOnce {
 		oc.Register(set)
 	}
 	set.StringVar(&addr, "ops-addr", st.OpsAddr, "listen address of /healthz, /readyz and /metrics")
+	RegisterMemoryLimit(set, &memLimit, st.MemoryLimit)
+	set.BoolVar(&profiling, "pprof", false, "also serve /debug/pprof on the ops port (CPU and heap profiles; keep that port private)")
 	set.DurationVar(&wait, "startup-timeout", 2*time.Minute, startupTimeoutUsage)
 	if st.Flags != nil {
 		st.Flags(set)
@@ -168,6 +179,7 @@ func Run(ctx context.Context, st Stage, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer func() { _ = log.Sync() }()
+	ApplyMemoryLimit(log, memLimit, set.IsSet("memory-limit"))
 
 	rdb, err := rc.Client()
 	if err != nil {
@@ -176,6 +188,9 @@ func Run(ctx context.Context, st Stage, args []string, stderr io.Writer) error {
 	defer rdb.Close()
 
 	srv := ops.New(addr, log)
+	if profiling {
+		srv.EnableProfiling()
+	}
 	if err := srv.Listen(); err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func integrationConfig(name, in, out string) stage.Config {
 	return stage.Config{Name: name, Group: testenv.Name("group"), Input: in, Output: out, DLQ: in + ".dlq",
 		BatchSize: 50, BatchWait: 5 * time.Millisecond, MaxInFlight: 16, MaxAttempts: 3,
 		RetryBackoff: 20 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, DrainTimeout: 10 * time.Second,
-		SessionTimeout: 10 * time.Second, HeartbeatInterval: time.Second, FetchMaxBytes: 4 << 20}
+		SessionTimeout: 10 * time.Second, HeartbeatInterval: time.Second, FetchMaxBytes: 4 << 20, MaxInFlightBytes: 32 << 20}
 }
 
 func produce(t *testing.T, bc broker.Config, topic string, values []string) {

@@ -6,19 +6,20 @@ import (
 
 // metrics are the Prometheus series of one Runner, labelled by stage.
 type metrics struct {
-	consumed     prometheus.Counter
-	produced     *prometheus.CounterVec
-	deadLettered *prometheus.CounterVec
-	handlerTime  prometheus.Observer
-	batchTime    prometheus.Observer
-	batchSize    prometheus.Observer
-	lag          *prometheus.GaugeVec
-	inFlight     prometheus.Gauge
-	retries      *prometheus.CounterVec
-	commits      prometheus.Counter
-	commitErrors prometheus.Counter
-	paused       prometheus.Gauge
-	rebalances   prometheus.Counter
+	consumed      prometheus.Counter
+	produced      *prometheus.CounterVec
+	deadLettered  *prometheus.CounterVec
+	handlerTime   prometheus.Observer
+	batchTime     prometheus.Observer
+	batchSize     prometheus.Observer
+	lag           *prometheus.GaugeVec
+	inFlight      prometheus.Gauge
+	inFlightBytes prometheus.Gauge
+	retries       *prometheus.CounterVec
+	commits       prometheus.Counter
+	commitErrors  prometheus.Counter
+	paused        prometheus.Gauge
+	rebalances    prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer, stage string) *metrics {
@@ -54,11 +55,12 @@ func newMetrics(reg prometheus.Registerer, stage string) *metrics {
 		batchSize:    hist("batch_records", "Records per processed batch.", prometheus.ExponentialBuckets(1, 2, 11)),
 		lag: f(prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "newsflow", Subsystem: "stage", Name: "consumer_lag",
 			Help: "Records behind the partition's high watermark after the last committed batch.", ConstLabels: l}, []string{"partition"})).(*prometheus.GaugeVec),
-		inFlight:     gauge("in_flight", "Records fetched and not yet committed."),
-		retries:      counterVec("retries_total", "Retried operations, by what was retried.", "op"),
-		commits:      counter("commits_total", "Offset commits accepted by the group coordinator."),
-		commitErrors: counter("commit_errors_total", "Offset commits that failed (the batch is redelivered)."),
-		paused:       gauge("paused", "1 while the stage waits for a dependency (nothing is committed)."),
-		rebalances:   counter("generations_total", "Consumer group generations joined."),
+		inFlight:      gauge("in_flight", "Records fetched and not yet committed."),
+		inFlightBytes: gauge("in_flight_bytes", "Bytes of the records in batches being handled (bounded by --max-in-flight-bytes)."),
+		retries:       counterVec("retries_total", "Retried operations, by what was retried.", "op"),
+		commits:       counter("commits_total", "Offset commits accepted by the group coordinator."),
+		commitErrors:  counter("commit_errors_total", "Offset commits that failed (the batch is redelivered)."),
+		paused:        gauge("paused", "1 while the stage waits for a dependency (nothing is committed)."),
+		rebalances:    counter("generations_total", "Consumer group generations joined."),
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/segmentio/kafka-go"
 	"go.uber.org/zap"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/newsflow/newsflow/pkg/broker"
 	"github.com/newsflow/newsflow/pkg/config"
@@ -35,6 +36,11 @@ type Config struct {
 	BatchWait time.Duration
 	// MaxInFlight bounds the records being handled at once across partitions.
 	MaxInFlight int
+	// MaxInFlightBytes bounds the bytes of fetched, uncommitted records
+	// across partitions (keys, values, headers): however many partitions a
+	// replica is given, its batches hold at most this much input. A record
+	// larger than the budget is handled alone.
+	MaxInFlightBytes int64
 	// MaxAttempts is how often a transient handler error is tried before the
 	// record is dead-lettered as retries_exhausted.
 	MaxAttempts int
@@ -60,9 +66,14 @@ func (c *Config) Register(s *config.Set, name, group, in, out, dlq string) {
 	if c.BatchSize > 0 { // a stage's own default, e.g. fewer of the cleaner's large pages
 		batch = c.BatchSize
 	}
-	s.IntVar(&c.BatchSize, "batch-size", batch, "most records handled and committed together per partition (1-10000); also the per-partition read-ahead")
+	s.IntVar(&c.BatchSize, "batch-size", batch, "most records handled and committed together per partition (1-10000)")
 	s.DurationVar(&c.BatchWait, "batch-wait", 2*time.Millisecond, "how long to wait to fill a batch after its first record (each stage adds up to this much latency)")
 	s.IntVar(&c.MaxInFlight, "max-in-flight", 64, "most records handled at once across partitions (back-pressure)")
+	inFlightBytes := int64(64 << 20)
+	if c.MaxInFlightBytes > 0 { // a stage's own default
+		inFlightBytes = c.MaxInFlightBytes
+	}
+	s.ByteSizeVar(&c.MaxInFlightBytes, "max-in-flight-bytes", inFlightBytes, "most input bytes fetched and not yet committed across all partitions (memory bound; back-pressure)")
 	s.IntVar(&c.MaxAttempts, "max-attempts", 5, "tries of a transient handler error before the record is dead-lettered")
 	s.DurationVar(&c.RetryBackoff, "retry-backoff", 100*time.Millisecond, "first wait between retries (doubles, with jitter)")
 	s.DurationVar(&c.MaxBackoff, "max-backoff", 5*time.Second, "longest wait between retries")
@@ -91,6 +102,8 @@ func (c Config) Validate() error {
 		return config.Invalid("batch-wait", "must not be negative, got %s", c.BatchWait)
 	case c.MaxInFlight < 1:
 		return config.Invalid("max-in-flight", "must be at least 1, got %d", c.MaxInFlight)
+	case c.MaxInFlightBytes < 1<<20:
+		return config.Invalid("max-in-flight-bytes", "must be at least 1MiB, got %d", c.MaxInFlightBytes)
 	case c.MaxAttempts < 1:
 		return config.Invalid("max-attempts", "must be at least 1, got %d", c.MaxAttempts)
 	case c.RetryBackoff <= 0 || c.MaxBackoff < c.RetryBackoff:
@@ -125,6 +138,7 @@ type Runner struct {
 	m      *metrics
 	status Status
 	sem    chan struct{}
+	budget *semaphore.Weighted // MaxInFlightBytes
 
 	closers []func() error
 }
@@ -170,7 +184,8 @@ func NewBatch(cfg Config, bc broker.Config, bh BatchHandler, opts ...Option) (*R
 	if err := bc.Validate(); err != nil {
 		return nil, err
 	}
-	r := &Runner{cfg: cfg, bc: bc, batch: bh, log: zap.NewNop(), sem: make(chan struct{}, cfg.MaxInFlight)}
+	r := &Runner{cfg: cfg, bc: bc, batch: bh, log: zap.NewNop(), sem: make(chan struct{}, cfg.MaxInFlight),
+		budget: semaphore.NewWeighted(cfg.MaxInFlightBytes)}
 	for _, o := range opts {
 		o(r)
 	}
@@ -268,7 +283,7 @@ func (r *Runner) consumePartition(runCtx, genCtx context.Context, gen committer,
 		MinBytes:       1,
 		MaxBytes:       int(r.cfg.FetchMaxBytes),
 		MaxWait:        250 * time.Millisecond,
-		QueueCapacity:  r.cfg.BatchSize,
+		QueueCapacity:  readAhead,
 		ReadBackoffMin: 50 * time.Millisecond,
 		ReadBackoffMax: time.Second,
 		ErrorLogger:    kafka.LoggerFunc(func(f string, a ...any) { log.Debug("kafka reader: " + fmt.Sprintf(f, a...)) }),
@@ -285,8 +300,9 @@ func (r *Runner) consumePartition(runCtx, genCtx context.Context, gen committer,
 	stop := context.AfterFunc(runCtx, cancel)
 	defer stop()
 
+	b := &batcher{reader: reader, budget: r.budget, limit: r.cfg.MaxInFlightBytes, max: r.cfg.BatchSize, wait: r.cfg.BatchWait}
 	for {
-		batch, err := fetchBatch(fetchCtx, reader, r.cfg.BatchSize, r.cfg.BatchWait)
+		batch, held, err := b.next(fetchCtx)
 		if len(batch) == 0 {
 			if fetchCtx.Err() != nil {
 				return
@@ -299,6 +315,7 @@ func (r *Runner) consumePartition(runCtx, genCtx context.Context, gen committer,
 		}
 		start := time.Now()
 		r.m.inFlight.Add(float64(len(batch)))
+		r.m.inFlightBytes.Add(float64(held))
 		pctx, pcancel := drainContext(fetchCtx, r.cfg.DrainTimeout)
 		inputs := make([]Input, len(batch))
 		for i, m := range batch {
@@ -307,6 +324,8 @@ func (r *Runner) consumePartition(runCtx, genCtx context.Context, gen committer,
 		err = r.processBatch(pctx, inputs)
 		pcancel()
 		r.m.inFlight.Sub(float64(len(batch)))
+		r.m.inFlightBytes.Sub(float64(held))
+		r.budget.Release(held)
 		if err != nil {
 			log.Warn("batch not finished; it will be redelivered", zap.Int("records", len(batch)), zap.Error(err))
 			return
@@ -328,29 +347,6 @@ func (r *Runner) consumePartition(runCtx, genCtx context.Context, gen committer,
 		r.m.batchTime.Observe(time.Since(start).Seconds())
 		r.m.lag.WithLabelValues(strconv.Itoa(partition)).Set(float64(max(0, last.HighWaterMark-last.Offset-1)))
 	}
-}
-
-// fetchBatch returns up to max records: it waits for the first as long as ctx
-// allows, then at most wait for the rest.
-func fetchBatch(ctx context.Context, r *kafka.Reader, max int, wait time.Duration) ([]kafka.Message, error) {
-	m, err := r.FetchMessage(ctx)
-	if err != nil {
-		return nil, err
-	}
-	batch := []kafka.Message{m}
-	if max == 1 {
-		return batch, nil
-	}
-	wctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	for len(batch) < max {
-		m, err := r.FetchMessage(wctx)
-		if err != nil {
-			break
-		}
-		batch = append(batch, m)
-	}
-	return batch, nil
 }
 
 // processBatch handles every input of a batch, writes all outputs and dead

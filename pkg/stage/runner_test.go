@@ -48,7 +48,7 @@ func testConfig() Config {
 	return Config{Name: "test", Group: "g", Input: "in", Output: "out", DLQ: "in.dlq", BatchSize: 10,
 		BatchWait: time.Millisecond, MaxInFlight: 4, MaxAttempts: 3, RetryBackoff: time.Millisecond,
 		MaxBackoff: 4 * time.Millisecond, DrainTimeout: time.Second, SessionTimeout: 10 * time.Second,
-		HeartbeatInterval: time.Second, FetchMaxBytes: 1 << 20}
+		HeartbeatInterval: time.Second, FetchMaxBytes: 1 << 20, MaxInFlightBytes: 8 << 20}
 }
 
 func newTestRunner(t *testing.T, h Handler, sink, dlq Sink, opts ...Option) *Runner {

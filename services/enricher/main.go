@@ -29,6 +29,9 @@ func main() {
 		OpsAddr:     ":9103",
 		Version:     version,
 		ExactlyOnce: true,
+		// Its peak at saturation is about 230 MiB RSS; the soft limit only
+		// bounds bursts (pkg/service.ApplyMemoryLimit).
+		MemoryLimit: 400 << 20,
 		Flags: func(s *config.Set) {
 			s.StringVar(&disable, "enrich-disable", "", "comma-separated enrichment parts to switch off (language, entities, keywords, summary, category, sentiment); their fields stay empty")
 		},

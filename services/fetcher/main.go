@@ -59,6 +59,8 @@ type settings struct {
 	submitMaxURLs                            int
 	connectTimeout                           time.Duration
 	startupTimeout                           time.Duration
+	profiling                                bool
+	memoryLimit                              int64
 	cfg                                      fetch.Config
 }
 
@@ -66,6 +68,11 @@ func (s *settings) register(set *config.Set) {
 	c := &s.cfg
 	p := &c.Politeness
 	set.StringVar(&s.opsAddr, "ops-addr", ":9101", "listen address of /healthz, /readyz and /metrics")
+	// Pages of up to --max-page-bytes are held while fetched, decoded and
+	// produced; a soft limit keeps bursts of large pages from growing the
+	// heap to twice its live size (pkg/service.ApplyMemoryLimit).
+	service.RegisterMemoryLimit(set, &s.memoryLimit, 200<<20)
+	set.BoolVar(&s.profiling, "pprof", false, "also serve /debug/pprof on the ops port (CPU and heap profiles; keep that port private)")
 	set.StringVar(&s.apiAddr, "api-addr", ":8080", `listen address of the submit API (POST /v1/submit); "" disables the API`)
 	set.StringVar(&s.apiTokenFile, "api-token-file", "", "file holding the API bearer token (a mounted Secret; re-read when it changes)")
 	set.StringVar(&s.apiToken, "api-token", "", "API bearer token (prefer the environment variable or --api-token-file: flags show in ps)")
@@ -85,7 +92,7 @@ func (s *settings) register(set *config.Set) {
 	set.DurationVar(&p.RetryMax, "retry-max", 30*time.Second, "longest retry backoff; a longer Retry-After ends the fetch")
 	set.IntVar(&p.BreakerFailures, "breaker-failures", 5, "consecutive failures of a host that open its circuit breaker")
 	set.DurationVar(&p.BreakerOpen, "breaker-open", time.Minute, "how long an open circuit breaker pauses requests to its host")
-	set.ByteSizeVar(&c.MaxPageBytes, "max-page-bytes", 5<<20, "page body cap; longer pages are cut there and flagged body_truncated")
+	set.ByteSizeVar(&c.MaxPageBytes, "max-page-bytes", fetch.DefaultMaxPageBytes, "page body cap; longer pages are cut there and flagged body_truncated")
 	set.ByteSizeVar(&c.MaxFeedBytes, "max-feed-bytes", 16<<20, "feed and sitemap cap after decompression; longer ones are refused")
 	set.IntVar(&c.MaxRatio, "max-decompression-ratio", 100, "largest expansion of a compressed body past its first MiB (decompression bomb guard)")
 	set.IntVar(&c.MaxRedirects, "max-redirects", 5, "most redirects followed per fetch (each hop is re-checked)")
@@ -228,6 +235,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer func() { _ = log.Sync() }()
+	service.ApplyMemoryLimit(log, s.memoryLimit, set.IsSet("memory-limit"))
 	rdb, err := rc.Client()
 	if err != nil {
 		return err
@@ -243,6 +251,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	srv := ops.New(s.opsAddr, log)
+	if s.profiling {
+		srv.EnableProfiling()
+	}
 	if err := srv.Listen(); err != nil {
 		return err
 	}
@@ -255,7 +266,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
-	sink := stage.NewKafkaSink(bc, stage.SinkOptions{BatchBytes: 2*s.cfg.MaxPageBytes + 1<<20})
+	sink := stage.NewKafkaSink(bc, stage.SinkOptions{BatchBytes: fetch.RecordBatchBytes(s.cfg.MaxPageBytes)})
 	f, err := fetch.New(s.cfg, rdb, sink, fetch.WithLogger(log), fetch.WithRegisterer(srv.Registry()))
 	if err != nil {
 		return err

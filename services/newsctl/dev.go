@@ -156,7 +156,7 @@ func devStageConfig(name, in, out string) stage.Config {
 		Name: name, Group: "newsflow-" + name, Input: in, Output: out, DLQ: topics.DLQ(in),
 		BatchSize: 50, BatchWait: 2 * time.Millisecond, MaxInFlight: 8, MaxAttempts: 3,
 		RetryBackoff: 50 * time.Millisecond, MaxBackoff: time.Second, DrainTimeout: 5 * time.Second,
-		SessionTimeout: 6 * time.Second, HeartbeatInterval: time.Second, FetchMaxBytes: 16 << 20,
+		SessionTimeout: 6 * time.Second, HeartbeatInterval: time.Second, FetchMaxBytes: 16 << 20, MaxInFlightBytes: 32 << 20,
 	}
 }
 
