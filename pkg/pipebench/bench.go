@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -136,6 +137,12 @@ type PipelineRun struct {
 	// group's committed offsets between 10% and 90% (coarse).
 	PagesPerSec       float64 `json:"pages_per_s"`
 	CommitPagesPerSec float64 `json:"commit_slope_pages_per_s,omitempty"`
+	// SteadyPagesPerSec is the end-to-end rate once the pipeline is
+	// running: 80% of the pages over the time between the arrival on the
+	// enriched topic of 10% and of 90% of the stories (record timestamps).
+	// Unlike PagesPerSec it leaves out the start (first fetches, the
+	// enricher waiting for the first stories) and the enricher's tail.
+	SteadyPagesPerSec float64 `json:"steady_pages_per_s,omitempty"`
 	StoriesPerSec     float64 `json:"stories_per_s"`
 	// PagesPerCPU is pages per CPU second of cleaner plus enricher.
 	PagesPerCPU float64      `json:"pages_per_cpu_s"`
@@ -757,12 +764,14 @@ func (b *Bench) collect(ctx context.Context, t Topics, f *Feeder, r *PipelineRun
 		}
 	}
 	seen := map[string]bool{}
+	var arrived []time.Time
 	for _, e := range enriched {
 		r.EnrichedBytes += int64(e.Bytes)
 		if seen[e.StoryID] {
 			continue
 		}
 		seen[e.StoryID] = true
+		arrived = append(arrived, e.Time)
 		if p, ok := f.Produced(e.URL); ok {
 			lx = append(lx, e.Time.Sub(p))
 		}
@@ -777,7 +786,23 @@ func (b *Bench) collect(ctx context.Context, t Topics, f *Feeder, r *PipelineRun
 	}
 	r.Extra, r.Missing = max(0, len(seen)-orig), max(0, orig-len(seen))
 	r.Latency, r.LatencyCleaner, r.LatencyEnrich = Summarise(lx), Summarise(lc), Summarise(le)
+	r.SteadyPagesPerSec = steadyRate(arrived, r.Pages)
 	return nil
+}
+
+// steadyRate is 80% of pages over the time from the arrival of 10% of the
+// stories to that of 90% (0 when there are too few to tell). Stories are
+// spread evenly over the pages, so their arrival tracks the pages'.
+func steadyRate(arrived []time.Time, pages int) float64 {
+	if len(arrived) < 20 {
+		return 0
+	}
+	slices.SortFunc(arrived, func(a, b time.Time) int { return a.Compare(b) })
+	lo, hi := arrived[len(arrived)/10], arrived[len(arrived)*9/10]
+	if d := hi.Sub(lo).Seconds(); d > 0 {
+		return 0.8 * float64(pages) / d
+	}
+	return 0
 }
 
 // cleanup deletes this measurement's topics.

@@ -2,6 +2,7 @@ package pipebench
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +167,42 @@ func TestParseMachineBusy(t *testing.T) {
 	}
 	if parseMachineBusy([]byte("intr 1 2 3")) != 0 {
 		t.Error("a file without the cpu line must give 0")
+	}
+}
+
+func TestSteadyRateLeavesOutStartAndTail(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	even := func(n int, every time.Duration) []time.Time {
+		out := make([]time.Time, n)
+		for i := range out {
+			out[i] = t0.Add(time.Duration(i) * every)
+		}
+		return out
+	}
+	// 100 stories 10 ms apart from 100 pages, then a 5 s tail of 5 stories:
+	// the tail lies beyond the 90th story and must not lower the rate.
+	tail := append(even(100, 10*time.Millisecond), even(5, time.Second)[1:]...)
+	for i := 100; i < len(tail); i++ {
+		tail[i] = tail[i].Add(time.Second)
+	}
+	tests := []struct {
+		name    string
+		arrived []time.Time
+		pages   int
+		want    float64
+	}{
+		{"even arrivals", even(100, 10*time.Millisecond), 100, 0.8 * 100 / 0.8},
+		{"shuffled arrivals", slices.Concat(even(100, 10*time.Millisecond)[50:], even(100, 10*time.Millisecond)[:50]), 100, 0.8 * 100 / 0.8},
+		{"too few to tell", even(10, time.Millisecond), 10, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := steadyRate(tt.arrived, tt.pages); math.Abs(got-tt.want) > 0.01*tt.want+1e-9 {
+				t.Errorf("steadyRate = %.2f, want %.2f", got, tt.want)
+			}
+		})
+	}
+	if got, wall := steadyRate(tail, 104), 104/tail[len(tail)-1].Sub(t0).Seconds(); got < 4*wall {
+		t.Errorf("with a slow tail: steady %.1f/s is not well above the wall rate %.1f/s", got, wall)
 	}
 }

@@ -61,6 +61,7 @@ type Summary struct {
 	CleanerAlone, CleanerAlonePerCPU   float64
 	EnricherAlone, EnricherAlonePerCPU float64
 	SatPages, SatStories, SatPerCPU    float64
+	SatSteady                          float64 // steady-state pages/s (PipelineRun.SteadyPagesPerSec)
 	StoriesPerPage                     float64
 
 	InClean, InCleanTpl, InCleanDedup, InCleanOnce, InEnrich, InEnrichOnce float64
@@ -122,6 +123,7 @@ func (r *Report) Summarise() {
 	s.EnricherAlone = med(func(x Run) float64 { return x.EnricherAlone.PerSec })
 	s.EnricherAlonePerCPU = med(func(x Run) float64 { return x.EnricherAlone.PerCPU })
 	s.SatPages = med(func(x Run) float64 { return x.Saturation.PagesPerSec })
+	s.SatSteady = med(func(x Run) float64 { return x.Saturation.SteadyPagesPerSec })
 	s.FedPages = med(func(x Run) float64 { return x.FedSaturation.PagesPerSec })
 	s.FedMachine = med(func(x Run) float64 { return x.FedSaturation.MachineCores })
 	s.SatMachine = med(func(x Run) float64 { return x.Saturation.MachineCores })
@@ -231,10 +233,15 @@ func (r *Report) Summarise() {
 
 func (r *Report) targets() {
 	s := r.Summary
-	ratio := s.SatPages / max(s.SlowestInProc, 1e-9)
+	// The e2e rate of a saturated pipeline is its steady state; the wall
+	// rate (join to drained) also holds the start and the enricher's tail,
+	// and is shown beside it.
+	ratio := s.SatSteady / max(s.SlowestInProc, 1e-9)
 	r.Targets = append(r.Targets[:0], Target{
 		Name: "1. plumbing is cheap", Want: "e2e pages/s >= 80% of the slowest stage in-process",
-		Got: fmt.Sprintf("%.1f / %.1f pages/s (%s) = %.0f%%", s.SatPages, s.SlowestInProc, s.SlowestStage, 100*ratio), Met: ratio >= 0.8,
+		Got: fmt.Sprintf("%.1f / %.1f pages/s (%s) = %.0f%% in the steady state (10%% to 90%% of the stories on the enriched topic); join to drained %.1f = %.0f%%",
+			s.SatSteady, s.SlowestInProc, s.SlowestStage, 100*ratio, s.SatPages, 100*s.SatPages/max(s.SlowestInProc, 1e-9)),
+		Met:    ratio >= 0.8,
 		Remark: fmt.Sprintf("per CPU second: pipeline %.1f pages vs in-process chain %.1f = %.0f%%", s.SatPerCPU, s.ChainPerCPU, 100*s.SatPerCPU/max(s.ChainPerCPU, 1e-9)),
 	}, Target{
 		Name: "2. latency at half saturation", Want: "p50 < 50 ms, p99 < 250 ms",
@@ -357,7 +364,8 @@ func (r *Report) WriteMarkdown(path string) error {
 	p("")
 	p("| what | pages/s | per CPU-second | note |")
 	p("|---|---|---|---|")
-	p("| pipeline (cleaner + enricher processes), saturation | %.1f pages/s = %.1f stories/s | %.1f pages | %.2f stories per page; broker %.1f ms CPU/page, redis %.2f ms CPU/page |", s.SatPages, s.SatStories, s.SatPerCPU, s.StoriesPerPage, 1000*s.BrokerCPUPerPage, 1000*s.RedisCPUPerPage)
+	p("| pipeline (cleaner + enricher processes), saturation, join to drained | %.1f pages/s = %.1f stories/s | %.1f pages | %.2f stories per page; broker %.1f ms CPU/page, redis %.2f ms CPU/page |", s.SatPages, s.SatStories, s.SatPerCPU, s.StoriesPerPage, 1000*s.BrokerCPUPerPage, 1000*s.RedisCPUPerPage)
+	p("| pipeline, saturation, steady state (10%% to 90%% of the stories on the enriched topic) | %.1f | | |", s.SatSteady)
 	p("| pipeline, saturation with the feeder producing on the same box (the base of the half-rate and soak rates) | %.1f | | machine busy %.2f of %d cores (preloaded: %.2f) |", s.FedPages, s.FedMachine, r.Machine.Cores, s.SatMachine)
 	p("| cleaner process alone (backlog) | %.1f | %.1f | Kafka in and out, Redis (templates, dedup, once) |", s.CleanerAlone, s.CleanerAlonePerCPU)
 	p("| enricher process alone (backlog: the cleaner's stories x5, copies made new stories) | %.1f stories/s | %.1f stories | |", s.EnricherAlone, s.EnricherAlonePerCPU)
