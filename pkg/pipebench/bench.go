@@ -187,6 +187,7 @@ type Run struct {
 	LoadAfter     [3]float64   `json:"loadavg_after"`
 	CleanerAlone  StageRun     `json:"cleaner_alone"`
 	EnricherAlone StageRun     `json:"enricher_alone"`
+	FetcherAlone  *FetcherRun  `json:"fetcher_alone,omitempty"`
 	Saturation    PipelineRun  `json:"saturation"`
 	FedSaturation PipelineRun  `json:"fed_saturation"`
 	AltSaturation *PipelineRun `json:"alt_saturation,omitempty"`

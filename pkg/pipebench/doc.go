@@ -1,5 +1,5 @@
-// Package pipebench is newsflow's pipeline benchmark: it runs the cleaner
-// and enricher binaries as processes against the real Kafka broker and
+// Package pipebench is newsflow's pipeline benchmark: it runs the fetcher,
+// cleaner and enricher binaries as processes against the real Kafka broker and
 // redis-server of deploy/local, feeds them generated pages, and reports
 // throughput, latency, CPU, memory, Redis round trips and bytes, next to the
 // same stages measured in-process, so that the cost of the Kafka and Redis
@@ -24,6 +24,9 @@
 //     without its sink. Each batch runs through every variant back to back
 //     so that load from elsewhere on the machine hits them alike;
 //   - each stage alone as a process, draining a preloaded backlog;
+//   - the fetcher alone as a process, fetching pages of the same mix from
+//     16 loopback origins (each its own per-host rate limit) through its
+//     submit API;
 //   - the pipeline draining a preloaded backlog (saturation), the same with
 //     an alternative configuration (AltArgs, AltEnv), and the same while
 //     the feeder produces (the base of the offered rates);
@@ -34,9 +37,10 @@
 //     prefix after N stories, fitted and projected to a million) and broker
 //     throughput of one partition.
 //
-// Pages are produced straight onto the raw topic as the fetcher writes them
-// (same key, headers, zstd, acks=all); the fetcher process itself is not in
-// the loop, as it needs HTTP origins.
+// In every other measurement pages are produced straight onto the raw topic
+// as the fetcher writes them (same key, headers, zstd, acks=all, record
+// batches of fetch.RecordBatchBytes), so that the pipeline's numbers do not
+// depend on HTTP serving on the same two cores.
 //
 // The package's tests are unit tests of its pure parts; the benchmark
 // itself runs only from cmd/pipebench, never from `go test ./...`.

@@ -67,8 +67,9 @@ type Item struct {
 	Kind corpus.Kind
 	// URL is the fetched address; Lang the story's language.
 	URL, Lang string
-	// Size is the page's HTML size.
+	// Size is the page's HTML size; HTML the page as its origin serves it.
 	Size int
+	HTML []byte
 	// Record is the news.raw record, as the fetcher writes it.
 	Record stage.Output
 }
@@ -154,7 +155,7 @@ func (m *Mix) Next() (Item, error) {
 			m.origs[seq] = pg
 		}
 	}
-	it.URL, it.Lang, it.Size = pg.URL, pg.Lang, len(pg.HTML)
+	it.URL, it.Lang, it.Size, it.HTML = pg.URL, pg.Lang, len(pg.HTML), pg.HTML
 	raw := &newsflowv1.RawArticle{Url: pg.URL, RequestedUrl: pg.URL, FetchedAt: timestamppb.New(time.Now()), StatusCode: 200,
 		ContentType: "text/html; charset=utf-8", Body: pg.HTML,
 		Source: &newsflowv1.Source{Kind: newsflowv1.SourceKind_SOURCE_KIND_FEED, Name: "pipebench", FeedUrl: "https://" + pg.Site + "/rss.xml"}}

@@ -37,19 +37,20 @@ func env(name, def string) string {
 
 func run() error {
 	var (
-		cfg      pipebench.Config
-		out      string
-		brokers  string
-		soak     string
-		args     string
-		envs     string
-		altArgs  string
-		altEnv   string
-		pkgBench string
-		only     string
-		halfRate float64
-		soakRate float64
-		fromJSON string
+		cfg        pipebench.Config
+		out        string
+		brokers    string
+		soak       string
+		args       string
+		envs       string
+		altArgs    string
+		altEnv     string
+		pkgBench   string
+		only       string
+		halfRate   float64
+		fetchPages int
+		soakRate   float64
+		fromJSON   string
 	)
 	flag.StringVar(&brokers, "brokers", env("NEWSFLOW_TEST_BROKERS", "127.0.0.1:39092"), "Kafka brokers (deploy/local)")
 	flag.StringVar(&cfg.RedisURL, "redis-url", env("NEWSFLOW_TEST_REDIS", "redis://127.0.0.1:36379/0"), "Redis URL (deploy/local)")
@@ -58,6 +59,7 @@ func run() error {
 	flag.IntVar(&cfg.Runs, "runs", 3, "repetitions (medians are reported)")
 	flag.IntVar(&cfg.Pages, "pages", 2000, "pages per saturation measurement")
 	flag.IntVar(&cfg.InProcessPages, "inproc-pages", 200, "pages per in-process measurement")
+	flag.IntVar(&fetchPages, "fetch-pages", 1000, "pages the fetcher alone fetches from loopback origins (0 skips it)")
 	flag.DurationVar(&cfg.LatencyFor, "latency-for", 45*time.Second, "how long pages are offered at half of saturation")
 	flag.StringVar(&soak, "soak", env("BENCH_SOAK", "2m"), "soak at 70% of saturation (0 skips it; BENCH_SOAK)")
 	flag.IntVar(&cfg.Partitions, "partitions", 4, "partitions per topic")
@@ -68,7 +70,7 @@ func run() error {
 	flag.StringVar(&altEnv, "alt-env", env("BENCH_ALT_ENV", ""), "service environment of the extra saturation measurement, NAME=value ...")
 	flag.BoolVar(&cfg.Sizing, "sizing", true, "measure Redis memory per story and broker throughput per partition")
 	flag.StringVar(&pkgBench, "pkg-bench", "", "file with package benchmark output to include")
-	flag.StringVar(&only, "only", "", "run only these parts, comma-separated: inproc, alone, saturation, half, soak (for development)")
+	flag.StringVar(&only, "only", "", "run only these parts, comma-separated: inproc, alone, fetcher, saturation, half, soak (for development)")
 	flag.Float64Var(&halfRate, "half-rate", 0, "offered rate of the latency measurement in pages/s (0: half of the run's saturation)")
 	flag.Float64Var(&soakRate, "soak-rate", 0, "offered rate of the soak in pages/s (0: 70% of the median saturation with the feeder on the box)")
 	flag.StringVar(&fromJSON, "from-json", "", "only rewrite report.md (and the targets) from this report.json")
@@ -115,6 +117,13 @@ func run() error {
 			if r.CleanerAlone, r.EnricherAlone, err = b.StageAlone(ctx, i); err != nil {
 				return fmt.Errorf("run %d stages alone: %w", i, err)
 			}
+		}
+		if want("fetcher") && fetchPages > 0 {
+			fr, err := b.FetcherAlone(ctx, i, fetchPages)
+			if err != nil {
+				return fmt.Errorf("run %d fetcher alone: %w", i, err)
+			}
+			r.FetcherAlone = &fr
 		}
 		if want("saturation") || (want("half") && halfRate == 0) {
 			if r.Saturation, err = b.Saturation(ctx, i); err != nil {
