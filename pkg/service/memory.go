@@ -33,12 +33,13 @@ type MemoryLimit struct {
 //
 // Why a default at all: without a limit the heap grows to twice its live
 // size before a collection (GOGC=100). The cleaner's live heap at saturation
-// is about 100 MiB, a third of it the language models, so it would peak near
-// 260 MiB RSS while it needs 200 (bench/report.md measures both). Below the
-// limit the collector runs as usual, so a limit above the natural peak costs
-// nothing; above it Go's collector CPU cap (50%) keeps a burst of huge pages
-// from turning into a death spiral.
-// The outcome is logged and returned.
+// is about 110 MiB, a third of it the language models, so it peaks near
+// 310 MiB RSS; at 216 MiB the collector runs more often near the peak (~4%
+// more CPU per page, bench/SIZING.md) and RSS stays near 240 MiB. Below the
+// limit the collector runs as usual, so a limit above a service's natural
+// peak costs nothing; above it Go's collector CPU cap (50%) keeps a burst of
+// huge pages from turning into a death spiral. The outcome is logged and
+// returned.
 func ApplyMemoryLimit(log *zap.Logger, limit int64, explicit bool) MemoryLimit {
 	m := applyMemoryLimit(limit, explicit, os.LookupEnv)
 	if m.Bytes == 0 {

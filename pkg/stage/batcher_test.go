@@ -58,7 +58,8 @@ func TestBatcherCutsBatchesByCountAndBudget(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sem := semaphore.NewWeighted(tt.budget)
-			b := &batcher{reader: sized(tt.sizes...), budget: sem, limit: tt.budget, max: tt.max, wait: 5 * time.Millisecond}
+			b := newBatcher(context.Background(), sized(tt.sizes...), sem, tt.budget, tt.max, 20*time.Millisecond)
+			defer b.close()
 			for i, want := range tt.want {
 				batch, held, err := b.next(context.Background())
 				if err != nil {
@@ -86,7 +87,8 @@ func TestBatcherWaitsForBudgetAndKeepsTheRecord(t *testing.T) {
 	if !sem.TryAcquire(900) { // another partition's batch in hand
 		t.Fatal("setup")
 	}
-	b := &batcher{reader: sized(500, 10), budget: sem, limit: 1000, max: 10, wait: time.Millisecond}
+	b := newBatcher(context.Background(), sized(500, 10), sem, 1000, 10, 50*time.Millisecond)
+	defer b.close()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
@@ -122,14 +124,16 @@ func TestBatcherGivesWaitingPartitionsTheBudgetFirst(t *testing.T) {
 	}
 	// Partition A waits for 600 bytes; partition B, with small records,
 	// must not take the 200 free bytes ahead of it.
-	a := &batcher{reader: sized(600), budget: sem, limit: 1000, max: 10, wait: time.Millisecond}
+	a := newBatcher(context.Background(), sized(600), sem, 1000, 10, time.Millisecond)
+	defer a.close()
 	got := make(chan []kafka.Message)
 	go func() {
 		batch, _, _ := a.next(context.Background())
 		got <- batch
 	}()
 	time.Sleep(20 * time.Millisecond) // let A queue in Acquire
-	b := &batcher{reader: sized(50, 50, 50), budget: sem, limit: 1000, max: 10, wait: time.Millisecond}
+	b := newBatcher(context.Background(), sized(50, 50, 50), sem, 1000, 10, time.Millisecond)
+	defer b.close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	if batch, _, _ := b.next(ctx); len(batch) != 0 {
@@ -138,5 +142,36 @@ func TestBatcherGivesWaitingPartitionsTheBudgetFirst(t *testing.T) {
 	sem.Release(800)
 	if batch := <-got; len(batch) != 1 {
 		t.Fatalf("partition A got %v", offsets(batch))
+	}
+}
+
+func TestBatcherPrefetchesTheNextBatchAndCloseGivesTheBudgetBack(t *testing.T) {
+	sem := semaphore.NewWeighted(1000)
+	b := newBatcher(context.Background(), sized(100, 100, 100, 100, 100, 100, 100, 100, 100, 100), sem, 1000, 3, 20*time.Millisecond)
+	batch, held, err := b.next(context.Background())
+	if err != nil || !slices.Equal(offsets(batch), []int64{0, 1, 2}) || held != 300 {
+		t.Fatalf("first batch %v holding %d (%v), want [0 1 2] holding 300", offsets(batch), held, err)
+	}
+	// While the first batch is in hand the next one is fetched ahead and
+	// handed over at once, without waiting for the reader.
+	deadline := time.Now().Add(5 * time.Second)
+	for len(b.ready) < 3 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	second, held2, err := b.next(ctx)
+	if err != nil || !slices.Equal(offsets(second), []int64{3, 4, 5}) {
+		t.Fatalf("second batch %v (%v), want [3 4 5]", offsets(second), err)
+	}
+	b.close()
+	// Everything prefetched and not in a batch is released by close; the
+	// two batches' bytes are still held by their handler.
+	if !sem.TryAcquire(1000 - held - held2) {
+		t.Fatal("close kept budget of records no batch took")
+	}
+	sem.Release(1000 - held - held2)
+	if sem.TryAcquire(1000 - held - held2 + 1) {
+		t.Fatal("the batches' bytes were released by close")
 	}
 }

@@ -300,7 +300,11 @@ func (r *Runner) consumePartition(runCtx, genCtx context.Context, gen committer,
 	stop := context.AfterFunc(runCtx, cancel)
 	defer stop()
 
-	b := &batcher{reader: reader, budget: r.budget, limit: r.cfg.MaxInFlightBytes, max: r.cfg.BatchSize, wait: r.cfg.BatchWait}
+	startBatcher := func() *batcher {
+		return newBatcher(fetchCtx, reader, r.budget, r.cfg.MaxInFlightBytes, r.cfg.BatchSize, r.cfg.BatchWait)
+	}
+	b := startBatcher()
+	defer func() { b.close() }()
 	for {
 		batch, held, err := b.next(fetchCtx)
 		if len(batch) == 0 {
@@ -308,9 +312,11 @@ func (r *Runner) consumePartition(runCtx, genCtx context.Context, gen committer,
 				return
 			}
 			log.Warn("fetch failed", zap.Error(err))
+			b.close() // the reader failed: its prefetch stopped
 			if !sleep(fetchCtx, jitter(r.cfg.RetryBackoff)) {
 				return
 			}
+			b = startBatcher()
 			continue
 		}
 		start := time.Now()

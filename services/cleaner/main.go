@@ -35,17 +35,18 @@ func main() {
 		Input:   topics.Raw,
 		Output:  topics.Cleaned,
 		OpsAddr: ":9102",
-		// Pages run to megabytes: batches of 25 keep the dedup and template
-		// round trips per batch a constant, and the byte budget bounds what
-		// all partitions' batches hold together (bench/report.md).
+		// Pages run to megabytes. Batches of 25 keep the dedup and template
+		// round trips per batch a constant; the byte budget bounds what all
+		// partitions' batches and prefetch hold together (24 MiB still fills
+		// batches of ~14 pages at saturation). The live heap at saturation is
+		// then ~110 MiB, a third of it language models: a 216 MiB soft limit
+		// keeps the peak near 240 MiB RSS instead of 310 for ~4% of CPU, a
+		// 200 MiB one costs ~15% (bench/SIZING.md).
 		BatchSize:        25,
-		MaxInFlightBytes: 32 << 20,
-		// Its live heap at saturation is about 100 MiB (a third of it the
-		// language models); the soft limit keeps the peak near 230 MiB RSS
-		// instead of 260 (bench/report.md).
-		MemoryLimit: 200 << 20,
-		Version:     version,
-		ExactlyOnce: true,
+		MaxInFlightBytes: 24 << 20,
+		MemoryLimit:      216 << 20,
+		Version:          version,
+		ExactlyOnce:      true,
 		// story identity and site templates, beside the exactly-once store
 		RedisPrefixes: []string{dedup.DefaultPrefix, templates.DefaultPrefix},
 		Flags: func(s *config.Set) {
