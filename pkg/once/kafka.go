@@ -29,6 +29,12 @@ type KafkaOptions struct {
 	Compression compress.Compression
 	// BatchBytes is the largest request (default 16 MiB).
 	BatchBytes int64
+	// MaxRecords is the most records one Produce call carries (default
+	// 1000; a stage passes its batch size). kafka-go allocates a slice of
+	// this many messages (~150 B each) for every batch it starts, so it is
+	// allocation per produce call, not just a cap: 10000 cost the cleaner
+	// 1.5 MB per batch of 20 stories, a tenth of its allocation.
+	MaxRecords int
 }
 
 func (o KafkaOptions) withDefaults() KafkaOptions {
@@ -46,6 +52,9 @@ func (o KafkaOptions) withDefaults() KafkaOptions {
 	}
 	if o.BatchBytes <= 0 {
 		o.BatchBytes = 16 << 20
+	}
+	if o.MaxRecords <= 0 {
+		o.MaxRecords = 1000
 	}
 	return o
 }
@@ -78,12 +87,12 @@ func NewKafkaProducer(bc broker.Config, o KafkaOptions) *KafkaProducer {
 		MaxAttempts:  1,
 		BatchTimeout: o.BatchTimeout,
 		// A call's records go out as one batch, bounded by BatchBytes: one
-		// Write carries at most a stage batch (at most 10000 records). Not
-		// larger: kafka-go allocates a slice of BatchSize messages for every
-		// batch it starts, and 1<<20 cost ~150 MB per produce call
-		// (measured by pkg/pipebench: ~1 GiB RSS and seconds of latency at
-		// low rates, where every small batch is its own produce call).
-		BatchSize:    10000,
+		// Write carries at most a stage batch (MaxRecords). Not larger:
+		// kafka-go allocates a slice of BatchSize messages for every batch
+		// it starts; 1<<20 cost ~150 MB per produce call (measured by
+		// pkg/pipebench: ~1 GiB RSS and seconds of latency at low rates,
+		// where every small batch is its own produce call).
+		BatchSize:    o.MaxRecords,
 		BatchBytes:   o.BatchBytes,
 		Compression:  o.Compression,
 		WriteTimeout: o.WriteTimeout,

@@ -100,7 +100,8 @@ func (c *OnceConfig) Register(s *config.Set) {
 
 // sink makes the exactly-once Sink of a stage and its closer.
 func (c OnceConfig) sink(d Deps, owner string) (*once.Sink, func() error, error) {
-	ko := once.KafkaOptions{MetadataTimeout: min(2*time.Second, c.ProduceTimeout/4)}
+	// One record per input: a produce call carries at most a stage batch.
+	ko := once.KafkaOptions{MetadataTimeout: min(2*time.Second, c.ProduceTimeout/4), MaxRecords: d.Stage.BatchSize}
 	ko.WriteTimeout = max(c.ProduceTimeout-ko.MetadataTimeout-10*time.Millisecond, time.Second)
 	if ko.Bound() > c.ProduceTimeout {
 		return nil, nil, fmt.Errorf("exactly-once writer: --once-produce-timeout %s is too short (at least %s)", c.ProduceTimeout, ko.Bound())
