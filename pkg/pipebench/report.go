@@ -179,12 +179,7 @@ func (r *Report) Summarise() {
 	s.PeakRSSCleaner = maxOf(func(x Run) float64 { return mib(proc(x.Saturation.Procs, "cleaner").PeakRSS) })
 	s.PeakRSSEnricher = maxOf(func(x Run) float64 { return mib(proc(x.Saturation.Procs, "enricher").PeakRSS) })
 	fetcher := func(f func(FetcherRun) float64) func(Run) float64 {
-		return func(x Run) float64 {
-			if x.FetcherAlone == nil {
-				return 0
-			}
-			return f(*x.FetcherAlone)
-		}
+		return optional(func(x Run) *FetcherRun { return x.FetcherAlone }, f)
 	}
 	s.FetcherPerSec = med(fetcher(func(f FetcherRun) float64 { return f.PerSec }))
 	s.FetcherPerCPU = med(fetcher(func(f FetcherRun) float64 { return f.PerCPU }))
@@ -219,12 +214,7 @@ func (r *Report) Summarise() {
 	s.RedisCPUPerPage = med(func(x Run) float64 { return x.Saturation.RedisCPU / float64(max(1, x.Saturation.Pages)) })
 
 	alt := func(f func(PipelineRun) float64) func(Run) float64 {
-		return func(x Run) float64 {
-			if x.AltSaturation == nil {
-				return 0
-			}
-			return f(*x.AltSaturation)
-		}
+		return optional(func(x Run) *PipelineRun { return x.AltSaturation }, f)
 	}
 	s.AltPages = med(alt(func(p PipelineRun) float64 { return p.PagesPerSec }))
 	s.AltPerCPU = med(alt(func(p PipelineRun) float64 { return p.PagesPerCPU }))
@@ -505,4 +495,15 @@ func argsNote(a []string) string {
 		return ""
 	}
 	return " plus `" + strings.Join(a, " ") + "`"
+}
+
+// optional lifts f over a measurement a run may not have made (nil): such a
+// run counts as 0.
+func optional[T any](get func(Run) *T, f func(T) float64) func(Run) float64 {
+	return func(x Run) float64 {
+		if m := get(x); m != nil {
+			return f(*m)
+		}
+		return 0
+	}
 }
