@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -429,7 +430,11 @@ func (r *Report) WriteMarkdown(path string) error {
 	p("- dedup: %.0f extra stories (copies not recognised) and %.0f missing (false merges) per saturation run (median)", s.Extra, s.Missing)
 	if sk := r.Soak; sk != nil {
 		p("")
-		p("## Soak (%s at %.1f pages/s, 70%% of the median saturation with the feeder on the box)", r.Settings.Soak, sk.OfferedRate)
+		how := "70% of the median saturation with the feeder on the box"
+		if fp := r.Summary.FedPages; fp <= 0 || math.Abs(sk.OfferedRate-0.7*fp) > 0.01*fp {
+			how = "the rate given with -soak-rate"
+		}
+		p("## Soak (%s at %.1f pages/s, %s)", r.Settings.Soak, sk.OfferedRate, how)
 		p("")
 		p("- %d pages, latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d late offers", sk.Pages, sk.Latency.P50, sk.Latency.P99, sk.Latency.Max, sk.Late)
 		for _, n := range []string{"cleaner", "enricher"} {
