@@ -51,8 +51,10 @@ const (
 	submitters    = 4
 )
 
-// origins serves pages from fetchHosts loopback addresses (127.0.0.2...).
+// origins serves pages from fetchHosts loopback addresses (127.0.0.2...):
+// listening from startOrigins, serving from serve, after every add.
 type origins struct {
+	lns    []net.Listener
 	srvs   []*http.Server
 	bases  []string            // http://127.0.0.k:port
 	pages  []map[string][]byte // per origin: path -> HTML
@@ -79,7 +81,7 @@ func startOrigins(n int) (*origins, error) {
 			n, _ := w.Write(html)
 			o.served.Add(int64(n))
 		})}
-		go func() { _ = srv.Serve(ln) }()
+		o.lns = append(o.lns, ln)
 		o.srvs = append(o.srvs, srv)
 		o.bases = append(o.bases, "http://"+ln.Addr().String())
 		o.pages = append(o.pages, pages)
@@ -88,8 +90,8 @@ func startOrigins(n int) (*origins, error) {
 }
 
 // add places a page of the mix on the origin its site hashes to and
-// returns the address the fetcher is given. Add every page before serving
-// the first request: the maps are not locked.
+// returns the address the fetcher is given. Pages are added before serve:
+// the maps are read without a lock afterwards.
 func (o *origins) add(pageURL string, html []byte) (string, error) {
 	u, err := url.Parse(pageURL)
 	if err != nil {
@@ -106,9 +108,17 @@ func (o *origins) add(pageURL string, html []byte) (string, error) {
 	return o.bases[i] + path, nil
 }
 
+// serve starts answering requests.
+func (o *origins) serve() {
+	for i, srv := range o.srvs {
+		go func() { _ = srv.Serve(o.lns[i]) }()
+	}
+}
+
 func (o *origins) close() {
-	for _, s := range o.srvs {
-		_ = s.Close()
+	for i, s := range o.srvs {
+		_ = s.Close()        // closes the listener once Serve has started
+		_ = o.lns[i].Close() // and before it has
 	}
 }
 
@@ -141,6 +151,7 @@ func (b *Bench) FetcherAlone(ctx context.Context, run, n int) (FetcherRun, error
 		}
 		urls = append(urls, u)
 	}
+	o.serve()
 
 	token := "pipebench-" + b.runID
 	tokenFile := filepath.Join(b.cfg.LogDir, name+"-token")

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
 
@@ -69,8 +70,8 @@ func applyMemoryLimit(limit int64, explicit bool, lookupEnv func(string) (string
 	return MemoryLimit{Bytes: limit, Source: source}
 }
 
-// noLimit is the runtime's "no soft memory limit" (math.MaxInt64).
-const noLimit = int64(^uint64(0) >> 1)
+// noLimit is the runtime's "no soft memory limit".
+const noLimit = math.MaxInt64
 
 func noLimitAsZero(n int64) int64 {
 	if n == noLimit {
