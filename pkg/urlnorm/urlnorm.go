@@ -49,7 +49,9 @@ import (
 // ErrNotAbsolute is returned for URLs without an http or https scheme and a host.
 var ErrNotAbsolute = errors.New("urlnorm: not an absolute http(s) URL")
 
-// maxURLLen bounds the work done on a single URL; longer inputs are refused.
+// maxURLLen bounds the work done on a single URL; longer inputs are refused,
+// and so are inputs whose canonical form (percent-encoding can triple a
+// byte) would be longer, so that every result is itself a valid input.
 const maxURLLen = 8192
 
 // Canonical returns the canonical form of raw (see the package documentation).
@@ -77,7 +79,11 @@ func Canonical(raw string) (string, error) {
 			return "", fmt.Errorf("urlnorm: more than 4 nested AMP viewer layers: %w", ErrNotAbsolute)
 		}
 	}
-	return u.String(), nil
+	out := u.String()
+	if len(out) > maxURLLen {
+		return "", fmt.Errorf("urlnorm: canonical url of %d bytes exceeds %d", len(out), maxURLLen)
+	}
+	return out, nil
 }
 
 // canonicalOnce normalises u in place and reports whether an AMP viewer

@@ -87,6 +87,7 @@ func TestCanonicalErrors(t *testing.T) {
 		{"empty", ""},
 		{"bad escape in host", "https://%zz/"},
 		{"too long", "https://example.com/" + strings.Repeat("a", maxURLLen)},
+		{"too long once escaped", "https://example.com/" + strings.Repeat("`", maxURLLen/2)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
