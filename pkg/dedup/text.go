@@ -40,34 +40,36 @@ func Words(text string) [][]string {
 	return paras
 }
 
+// lineWords splits one line. The words are substrings of the folded line,
+// not copies: fingerprinting allocates once per line, not once per word.
 func lineWords(line string) []string {
 	line = foldLine(line)
-	var (
-		ws  []string
-		cur strings.Builder
-	)
-	flush := func() {
-		if cur.Len() > 0 {
-			w := cur.String()
+	var ws []string
+	start := -1 // byte offset of the word being read, or -1
+	flush := func(end int) {
+		if start >= 0 && end > start {
+			w := line[start:end]
 			if len(w) > maxWordBytes {
 				w = truncateUTF8(w, maxWordBytes)
 			}
 			ws = append(ws, w)
-			cur.Reset()
 		}
+		start = -1
 	}
-	for _, r := range line {
+	for i, r := range line {
 		switch {
 		case unspaced(r):
-			flush()
-			ws = append(ws, string(r))
+			flush(i)
+			ws = append(ws, line[i:i+utf8.RuneLen(r)])
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
-			cur.WriteRune(r)
+			if start < 0 {
+				start = i
+			}
 		default:
-			flush()
+			flush(i)
 		}
 	}
-	flush()
+	flush(len(line))
 	return ws
 }
 
