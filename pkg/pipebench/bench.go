@@ -182,17 +182,18 @@ type Sample struct {
 
 // Run is one repetition.
 type Run struct {
-	Index         int          `json:"index"`
-	LoadBefore    [3]float64   `json:"loadavg_before"`
-	LoadAfter     [3]float64   `json:"loadavg_after"`
-	CleanerAlone  StageRun     `json:"cleaner_alone"`
-	EnricherAlone StageRun     `json:"enricher_alone"`
-	FetcherAlone  *FetcherRun  `json:"fetcher_alone,omitempty"`
-	Saturation    PipelineRun  `json:"saturation"`
-	FedSaturation PipelineRun  `json:"fed_saturation"`
-	AltSaturation *PipelineRun `json:"alt_saturation,omitempty"`
-	Half          PipelineRun  `json:"half_saturation"`
-	InProcess     InProcess    `json:"in_process"`
+	Index         int           `json:"index"`
+	LoadBefore    [3]float64    `json:"loadavg_before"`
+	LoadAfter     [3]float64    `json:"loadavg_after"`
+	CleanerAlone  StageRun      `json:"cleaner_alone"`
+	EnricherAlone StageRun      `json:"enricher_alone"`
+	FetcherAlone  *FetcherRun   `json:"fetcher_alone,omitempty"`
+	Saturation    PipelineRun   `json:"saturation"`
+	FedSaturation PipelineRun   `json:"fed_saturation"`
+	AltSaturation *PipelineRun  `json:"alt_saturation,omitempty"`
+	Dedicated     *DedicatedRun `json:"dedicated,omitempty"`
+	Half          PipelineRun   `json:"half_saturation"`
+	InProcess     InProcess     `json:"in_process"`
 }
 
 // Bench runs the measurements.
@@ -201,6 +202,8 @@ type Bench struct {
 	bc    broker.Config
 	rdb   *redis.Client
 	runID string
+	// cores, while set, runs the services on dedicated cores (Dedicated).
+	cores *Cores
 }
 
 // New checks the services and returns a Bench.
@@ -264,7 +267,18 @@ func (b *Bench) start(ctx context.Context, stage string, t Topics, name string) 
 	if stage == "enricher" {
 		in, out = t.Cleaned, t.Enriched
 	}
-	s, err := StartService(stage, filepath.Join(b.cfg.BinDir, stage), b.cfg.LogDir, b.cfg.ServiceEnv, b.serviceArgs(stage, b.group(name, stage), in, out)...)
+	var launcher []string
+	if b.cores != nil {
+		cpus := b.cores.Rest
+		if stage == "cleaner" {
+			cpus = b.cores.Stage
+		}
+		var err error
+		if launcher, err = tasksetPrefix(cpus); err != nil {
+			return nil, err
+		}
+	}
+	s, err := startService(launcher, stage, filepath.Join(b.cfg.BinDir, stage), b.cfg.LogDir, b.cfg.ServiceEnv, b.serviceArgs(stage, b.group(name, stage), in, out)...)
 	if err != nil {
 		return nil, err
 	}
@@ -411,6 +425,23 @@ func (b *Bench) feedAll(ctx context.Context, f *Feeder, mix *Mix, n int) (origin
 	return originals, nil
 }
 
+// saturationSeed is the seed of a run's saturation pages.
+func (b *Bench) saturationSeed(run int) uint64 { return b.cfg.Seed + uint64(run)*10 + 2 }
+
+// items generates n pages of the mix for an in-process measurement.
+func (b *Bench) items(name string, seed uint64, n int) ([]Item, error) {
+	mix := b.mix(name, seed)
+	items := make([]Item, 0, n)
+	for range n {
+		it, err := mix.Next()
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
 func (b *Bench) mix(name string, seed uint64) *Mix {
 	return NewMix(MixConfig{Seed: seed, Tag: b.runID + name})
 }
@@ -547,7 +578,7 @@ func (b *Bench) saturate(ctx context.Context, run int, name string, fed bool) (P
 	f := NewFeeder(b.bc, t.Raw)
 	defer f.Close()
 	var err error
-	mix := b.mix(name, b.cfg.Seed+uint64(run)*10+2)
+	mix := b.mix(name, b.saturationSeed(run))
 	if !fed {
 		if r.Originals, err = b.feedAll(ctx, f, mix, b.cfg.Pages); err != nil {
 			return r, err
@@ -858,14 +889,9 @@ func serverCPU(p [2]int) [2]float64 {
 
 // InProcess measures the stages in this process on InProcessPages pages.
 func (b *Bench) InProcess(ctx context.Context, run int) (InProcess, error) {
-	mix := b.mix(fmt.Sprintf("r%di", run), b.cfg.Seed+uint64(run)*10+4)
-	items := make([]Item, 0, b.cfg.InProcessPages)
-	for i := 0; i < b.cfg.InProcessPages; i++ {
-		it, err := mix.Next()
-		if err != nil {
-			return InProcess{}, err
-		}
-		items = append(items, it)
+	items, err := b.items(fmt.Sprintf("r%di", run), b.cfg.Seed+uint64(run)*10+4, b.cfg.InProcessPages)
+	if err != nil {
+		return InProcess{}, err
 	}
 	res, err := RunInProcess(ctx, b.rdb, fmt.Sprintf("nf:bench:%s:r%d:", b.runID, run), items, 100)
 	if err == nil {

@@ -126,6 +126,15 @@ func pageTimes(ctx context.Context, ex *extract.Extractor, items []Item) (Latenc
 	return Summarise(ds), mean
 }
 
+// inputs are items as the stage runner hands them to a handler.
+func inputs(items []Item) []stage.Input {
+	ins := make([]stage.Input, len(items))
+	for i, it := range items {
+		ins[i] = stage.Input{Topic: "bench.raw", Offset: int64(i), Key: it.Record.Key, Value: it.Record.Value, Headers: it.Record.Headers}
+	}
+	return ins
+}
+
 // RunInProcess measures the stages on items (news.raw records) in batches
 // of batchSize with GOMAXPROCS workers, on rdb with keys under prefix
 // (deleted afterwards).
@@ -134,10 +143,7 @@ func RunInProcess(ctx context.Context, rdb *redis.Client, prefix string, items [
 	defer deletePrefix(context.WithoutCancel(ctx), rdb, prefix)
 	rt := &roundTrips{}
 	rdb.AddHook(rt)
-	ins := make([]stage.Input, len(items))
-	for i, it := range items {
-		ins[i] = stage.Input{Topic: "bench.raw", Offset: int64(i), Key: it.Record.Key, Value: it.Record.Value, Headers: it.Record.Headers}
-	}
+	ins := inputs(items)
 	ex := extract.New(extract.WithMaxBytes(5 << 20))
 	// warm up: language models load on first use, code and caches get hot
 	warm := cleaner.New(cleaner.WithExtractor(ex)).BatchHandler()

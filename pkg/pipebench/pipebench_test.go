@@ -206,3 +206,39 @@ func TestSteadyRateLeavesOutStartAndTail(t *testing.T) {
 		t.Errorf("with a slow tail: steady %.1f/s is not well above the wall rate %.1f/s", got, wall)
 	}
 }
+
+func TestPlumbingTarget(t *testing.T) {
+	run := func(steady, inClean float64, ded *DedicatedRun) Run {
+		return Run{
+			Saturation: PipelineRun{Pages: 100, Stories: 70, PagesPerSec: steady, SteadyPagesPerSec: steady},
+			InProcess:  InProcess{Clean: Rate{PerSec: inClean, PerCPU: inClean / 2}, Enrich: Rate{PerSec: 1000, PerCPU: 500}},
+			Dedicated:  ded,
+		}
+	}
+	dedicated := func(pipe, clean float64) *DedicatedRun {
+		return &DedicatedRun{Cores: Cores{Stage: []int{0}, Rest: []int{1}},
+			Clean: Rate{PerSec: clean}, Pipeline: PipelineRun{Pages: 100, SteadyPagesPerSec: pipe, PagesPerSec: pipe}}
+	}
+	tests := []struct {
+		name string
+		runs []Run
+		met  bool
+		got  string
+	}{
+		{"shared cores only, below", []Run{run(60, 100, nil)}, false, "all stages, broker and Redis on the same cores: 60.0 / 100.0"},
+		{"shared cores only, above", []Run{run(85, 100, nil)}, true, "= 85%"},
+		{"dedicated judged, shared below", []Run{run(60, 100, dedicated(42, 50))}, true, "cleaner on dedicated cores: 42.0 / 50.0 pages/s = 84%"},
+		{"dedicated below", []Run{run(85, 100, dedicated(35, 50))}, false, "= 70% in the steady state"},
+		{"median of run ratios", []Run{run(60, 100, dedicated(30, 50)), run(60, 100, dedicated(45, 50)), run(60, 100, dedicated(41, 50))}, true, "= 82%"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &Report{Runs: tt.runs}
+			r.Summarise()
+			t1 := r.Targets[0]
+			if t1.Met != tt.met || !strings.Contains(t1.Got, tt.got) {
+				t.Errorf("target 1 met=%v got %q; want met=%v and %q", t1.Met, t1.Got, tt.met, tt.got)
+			}
+		})
+	}
+}

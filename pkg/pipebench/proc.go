@@ -128,6 +128,12 @@ type Service struct {
 // in this process's environment plus env; its output goes to a log file in
 // logDir.
 func StartService(name, bin, logDir string, env []string, args ...string) (*Service, error) {
+	return startService(nil, name, bin, logDir, env, args...)
+}
+
+// startService is StartService with bin started through launcher (e.g.
+// taskset -c 0), which must exec it in place so that the process is bin's.
+func startService(launcher []string, name, bin, logDir string, env []string, args ...string) (*Service, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -138,7 +144,8 @@ func StartService(name, bin, logDir string, env []string, args ...string) (*Serv
 	if err != nil {
 		return nil, fmt.Errorf("log of %s: %w", name, err)
 	}
-	cmd := exec.Command(bin, append(args, "--ops-addr", ops)...)
+	argv := append(append(append([]string(nil), launcher...), bin), append(args, "--ops-addr", ops)...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = f, f
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

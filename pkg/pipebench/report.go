@@ -91,6 +91,11 @@ type Summary struct {
 	FedPages, FedMachine, SatMachine                                     float64
 	DedupCostTotal                                                       float64
 	AltPages, AltPerCPU, AltRSSCleaner, AltRSSEnricher, AltRSSCleanerMed float64 // the alternative configuration, when measured
+	// The dedicated-core measurement, when made (DedicatedRun): the
+	// in-process clean and the pipeline's steady and join-to-drained
+	// rates, pages/s; the ratio is the median of the runs' ratios.
+	DedClean, DedSteady, DedWall, DedRatio, DedCleanerPerCPU float64
+	DedCores                                                 string
 }
 
 // Target is one goal of the issue and whether it was met.
@@ -223,6 +228,21 @@ func (r *Report) Summarise() {
 	s.AltRSSCleanerMed = med(alt(func(p PipelineRun) float64 { return mib(proc(p.Procs, "cleaner").PeakRSS) }))
 	s.AltRSSEnricher = maxOf(alt(func(p PipelineRun) float64 { return mib(proc(p.Procs, "enricher").PeakRSS) }))
 
+	ded := func(f func(DedicatedRun) float64) func(Run) float64 {
+		return optional(func(x Run) *DedicatedRun { return x.Dedicated }, f)
+	}
+	s.DedClean = med(ded(func(d DedicatedRun) float64 { return d.Clean.PerSec }))
+	s.DedSteady = med(ded(func(d DedicatedRun) float64 { return d.Pipeline.SteadyPagesPerSec }))
+	s.DedWall = med(ded(func(d DedicatedRun) float64 { return d.Pipeline.PagesPerSec }))
+	s.DedRatio = med(ded(DedicatedRun.Ratio))
+	s.DedCleanerPerCPU = med(ded(func(d DedicatedRun) float64 {
+		return float64(d.Pipeline.Pages) / max(proc(d.Pipeline.Procs, "cleaner").CPU, 1e-9)
+	}))
+	if len(r.Runs) > 0 && r.Runs[0].Dedicated != nil {
+		c := r.Runs[0].Dedicated.Cores
+		s.DedCores = fmt.Sprintf("the cleaner on CPU %s; the enricher, the broker, redis-server and the benchmark on CPU %s", cpuList(c.Stage), cpuList(c.Rest))
+	}
+
 	// the enricher's rate in pages/s: it sees one record per story
 	enrichPages := s.InEnrich / max(s.StoriesPerPage, 1e-9)
 	s.SlowestInProc, s.SlowestStage = s.InClean, "cleaner"
@@ -241,13 +261,20 @@ func (r *Report) targets() {
 	// rate (join to drained) also holds the start and the enricher's tail,
 	// and is shown beside it.
 	ratio := s.SatSteady / max(s.SlowestInProc, 1e-9)
-	r.Targets = append(r.Targets[:0], Target{
-		Name: "1. plumbing is cheap", Want: "e2e pages/s >= 80% of the slowest stage in-process",
-		Got: fmt.Sprintf("%.1f / %.1f pages/s (%s) = %.0f%% in the steady state (10%% to 90%% of the stories on the enriched topic); join to drained %.1f = %.0f%%",
-			s.SatSteady, s.SlowestInProc, s.SlowestStage, 100*ratio, s.SatPages, 100*s.SatPages/max(s.SlowestInProc, 1e-9)),
-		Met:    ratio >= 0.8,
-		Remark: fmt.Sprintf("per CPU second: pipeline %.1f pages vs in-process chain %.1f = %.0f%%", s.SatPerCPU, s.ChainPerCPU, 100*s.SatPerCPU/max(s.ChainPerCPU, 1e-9)),
-	}, Target{
+	shared := fmt.Sprintf("%.1f / %.1f pages/s (%s) = %.0f%% in the steady state (10%% to 90%% of the stories on the enriched topic); join to drained %.1f = %.0f%%",
+		s.SatSteady, s.SlowestInProc, s.SlowestStage, 100*ratio, s.SatPages, 100*s.SatPages/max(s.SlowestInProc, 1e-9))
+	perCPU := fmt.Sprintf("per CPU second: pipeline %.1f pages vs in-process chain %.1f = %.0f%%", s.SatPerCPU, s.ChainPerCPU, 100*s.SatPerCPU/max(s.ChainPerCPU, 1e-9))
+	t1 := Target{Name: "1. plumbing is cheap", Want: "e2e pages/s >= 80% of the slowest stage in-process",
+		Got: "all stages, broker and Redis on the same cores: " + shared, Met: ratio >= 0.8, Remark: perCPU}
+	// With the dedicated-core measurement the target is judged there: on
+	// a two-core box shared with the broker and Redis the shared ratio is
+	// bounded by their CPU, not by the plumbing (see bench/SIZING.md).
+	if s.DedRatio > 0 {
+		t1.Got = fmt.Sprintf("cleaner on dedicated cores: %.1f / %.1f pages/s = %.0f%% in the steady state, join to drained %.1f = %.0f%% (the same pages in-process on the same cores); all on the same cores: %s",
+			s.DedSteady, s.DedClean, 100*s.DedRatio, s.DedWall, 100*s.DedWall/max(s.DedClean, 1e-9), shared)
+		t1.Met = s.DedRatio >= 0.8
+	}
+	r.Targets = append(r.Targets[:0], t1, Target{
 		Name: "2. latency at half saturation", Want: "p50 < 50 ms, p99 < 250 ms",
 		Got: fmt.Sprintf("p50 %.0f ms, p99 %.0f ms at %.1f pages/s (half of %.1f, the saturation with the feeder on the box)", s.HalfP50, s.HalfP99, s.HalfRate, s.FedPages),
 		Met: s.HalfP50 > 0 && s.HalfP50 < 50 && s.HalfP99 < 250,
@@ -351,6 +378,9 @@ func (r *Report) WriteMarkdown(path string) error {
 		r.Settings.Pages, r.Settings.InProcessPages, 100*r.Settings.CopyShare)
 	p("- pages are produced straight onto the raw topic as the fetcher writes them (same key, headers, zstd, acks=all, record batches of at most fetch.RecordBatchBytes); the fetcher process is measured alone (below: pages of the same mix from loopback origins, submitted through its API as fast as its --concurrency allows)")
 	p("- topics: %d partitions, zstd, unique names per measurement; services: cleaner and enricher binaries with default flags%s", r.Settings.Partitions, argsNote(append(append([]string(nil), r.Settings.ServiceEnv...), r.Settings.ServiceArgs...)))
+	if s.DedCores != "" {
+		p("- dedicated cores (target 1): %s, with taskset and sched_setaffinity; the cleaner's Go runtime sizes GOMAXPROCS from its cores as it does in a container with a CPU limit. The in-process clean runs on the cleaner's cores with GOMAXPROCS set to their number, on the very pages the pipeline drains. Cores are given back afterwards", s.DedCores)
+	}
 	p("")
 	p("## Targets")
 	p("")
@@ -378,6 +408,10 @@ func (r *Report) WriteMarkdown(path string) error {
 	if s.FetcherPerSec > 0 {
 		f := r.Runs[0].FetcherAlone
 		p("| fetcher process alone (submitted through its API, %d pages of the mix from %d loopback origins, %s between requests to one host) | %.1f | %.1f | HTTP in, Kafka out, Redis (per-host rate, claims) |", f.Pages, f.Hosts, f.HostInterval, s.FetcherPerSec, s.FetcherPerCPU)
+	}
+	if s.DedRatio > 0 {
+		p("| pipeline with the cleaner on dedicated cores, saturation, steady state (join to drained) | %.1f (%.1f) | cleaner %.1f pages | %s |", s.DedSteady, s.DedWall, s.DedCleanerPerCPU, s.DedCores)
+		p("| in-process clean on the same cores, the same pages | %.1f | | GOMAXPROCS = those cores |", s.DedClean)
 	}
 	p("| cleaner process alone (backlog) | %.1f | %.1f | Kafka in and out, Redis (templates, dedup, once) |", s.CleanerAlone, s.CleanerAlonePerCPU)
 	p("| enricher process alone (backlog: the cleaner's stories x5, copies made new stories) | %.1f stories/s | %.1f stories | |", s.EnricherAlone, s.EnricherAlonePerCPU)

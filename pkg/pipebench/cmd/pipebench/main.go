@@ -70,7 +70,7 @@ func run() error {
 	flag.StringVar(&altEnv, "alt-env", env("BENCH_ALT_ENV", ""), "service environment of the extra saturation measurement, NAME=value ...")
 	flag.BoolVar(&cfg.Sizing, "sizing", true, "measure Redis memory per story and broker throughput per partition")
 	flag.StringVar(&pkgBench, "pkg-bench", "", "file with package benchmark output to include")
-	flag.StringVar(&only, "only", "", "run only these parts, comma-separated: inproc, alone, fetcher, saturation, half, soak (for development)")
+	flag.StringVar(&only, "only", "", "run only these parts, comma-separated: inproc, alone, fetcher, saturation, dedicated, half, soak (for development)")
 	flag.Float64Var(&halfRate, "half-rate", 0, "offered rate of the latency measurement in pages/s (0: half of the run's saturation)")
 	flag.Float64Var(&soakRate, "soak-rate", 0, "offered rate of the soak in pages/s (0: 70% of the median saturation with the feeder on the box)")
 	flag.StringVar(&fromJSON, "from-json", "", "only rewrite report.md (and the targets) from this report.json")
@@ -136,6 +136,13 @@ func run() error {
 				return fmt.Errorf("run %d alternative saturation: %w", i, err)
 			}
 			r.AltSaturation = &alt
+		}
+		if want("dedicated") {
+			d, err := b.Dedicated(ctx, i)
+			if err != nil {
+				return fmt.Errorf("run %d dedicated cores: %w", i, err)
+			}
+			r.Dedicated = &d
 		}
 		if want("saturation") || (want("half") && halfRate == 0) {
 			if r.FedSaturation, err = b.FedSaturation(ctx, i); err != nil {
