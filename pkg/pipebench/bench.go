@@ -69,7 +69,7 @@ func (c *Config) defaults() {
 		c.Pages = 2000
 	}
 	if c.InProcessPages <= 0 {
-		c.InProcessPages = 200
+		c.InProcessPages = 600
 	}
 	if c.LatencyFor <= 0 {
 		c.LatencyFor = 45 * time.Second

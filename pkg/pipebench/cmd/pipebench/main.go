@@ -58,7 +58,7 @@ func run() error {
 	flag.StringVar(&out, "out", "bench", "folder of report.md and report.json")
 	flag.IntVar(&cfg.Runs, "runs", 3, "repetitions (medians are reported)")
 	flag.IntVar(&cfg.Pages, "pages", 2000, "pages per saturation measurement")
-	flag.IntVar(&cfg.InProcessPages, "inproc-pages", 200, "pages per in-process measurement")
+	flag.IntVar(&cfg.InProcessPages, "inproc-pages", 600, "pages per in-process measurement (600: six batches of 100 per variant and round, so that the paired dedup cost is a median of twelve)")
 	flag.IntVar(&fetchPages, "fetch-pages", 1000, "pages the fetcher alone fetches from loopback origins (0 skips it)")
 	flag.DurationVar(&cfg.LatencyFor, "latency-for", 45*time.Second, "how long pages are offered at half of saturation")
 	flag.StringVar(&soak, "soak", env("BENCH_SOAK", "2m"), "soak at 70% of saturation (0 skips it; BENCH_SOAK)")
