@@ -27,9 +27,19 @@ type Cores struct {
 // SplitCores gives the first half of the CPUs this process may use to the
 // stage and the others to the rest; ok is false on a single CPU.
 func SplitCores() (c Cores, ok bool) {
+	cpus, err := affinity()
+	if err != nil || len(cpus) < 2 {
+		return c, false
+	}
+	h := len(cpus) / 2
+	return Cores{Stage: cpus[:h], Rest: cpus[h:]}, true
+}
+
+// affinity is the CPUs this process may run on.
+func affinity() ([]int, error) {
 	var set unix.CPUSet
 	if err := unix.SchedGetaffinity(0, &set); err != nil {
-		return c, false
+		return nil, fmt.Errorf("affinity: %w", err)
 	}
 	var cpus []int
 	for i := 0; i < len(set)*64 && len(cpus) < set.Count(); i++ {
@@ -37,11 +47,7 @@ func SplitCores() (c Cores, ok bool) {
 			cpus = append(cpus, i)
 		}
 	}
-	if len(cpus) < 2 {
-		return c, false
-	}
-	h := len(cpus) / 2
-	return Cores{Stage: cpus[:h], Rest: cpus[h:]}, true
+	return cpus, nil
 }
 
 // cpuList is cpus in taskset's list form ("0,1").
@@ -85,15 +91,9 @@ func pinProcess(pid int, cpus []int) error {
 // pinned runs fn with this process on cpus and GOMAXPROCS len(cpus), and
 // puts both back afterwards.
 func pinned(cpus []int, fn func() error) error {
-	var old unix.CPUSet
-	if err := unix.SchedGetaffinity(0, &old); err != nil {
-		return fmt.Errorf("affinity: %w", err)
-	}
-	var all []int
-	for i := 0; i < len(old)*64; i++ {
-		if old.IsSet(i) {
-			all = append(all, i)
-		}
+	all, err := affinity()
+	if err != nil {
+		return err
 	}
 	if err := pinProcess(os.Getpid(), cpus); err != nil {
 		return err
@@ -170,7 +170,6 @@ func (b *Bench) Dedicated(ctx context.Context, run int) (DedicatedRun, error) {
 		d.Clean, _, err = runBatches(ctx, "clean", ins, 100, 1, h, nil, &roundTrips{})
 		return err
 	})
-	items, ins = nil, nil
 	if err != nil {
 		return d, fmt.Errorf("in-process clean on cores %s: %w", cpuList(cores.Stage), err)
 	}
