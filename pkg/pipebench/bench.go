@@ -171,13 +171,17 @@ type PipelineRun struct {
 	// Slopes over the soak after its first quarter.
 	RSSSlopeMiBPerMin map[string]float64 `json:"rss_slope_mib_per_min,omitempty"`
 	LagSlopePerMin    map[string]float64 `json:"lag_slope_records_per_min,omitempty"`
+	// AnonSlopeMiBPerMin is the slope of the anonymous part of RSS (the
+	// heap): what a leak would raise, without the mapped binary's pages.
+	AnonSlopeMiBPerMin map[string]float64 `json:"rss_anon_slope_mib_per_min,omitempty"`
 }
 
 // Sample is one point of a soak timeline.
 type Sample struct {
-	At  float64          `json:"t_s"`
-	RSS map[string]int64 `json:"rss_bytes"`
-	Lag map[string]int64 `json:"lag"`
+	At   float64          `json:"t_s"`
+	RSS  map[string]int64 `json:"rss_bytes"`
+	Anon map[string]int64 `json:"rss_anon_bytes,omitempty"`
+	Lag  map[string]int64 `json:"lag"`
 }
 
 // Run is one repetition.
@@ -725,7 +729,7 @@ func (b *Bench) Offered(ctx context.Context, name, mode string, rate float64, d,
 		r.PagesPerCPU = float64(r.Pages) / cpu
 	}
 	if len(r.Timeline) > 4 {
-		r.RSSSlopeMiBPerMin, r.LagSlopePerMin = slopes(r.Timeline)
+		r.RSSSlopeMiBPerMin, r.AnonSlopeMiBPerMin, r.LagSlopePerMin = slopes(r.Timeline)
 	}
 	b.cfg.Logf("%s: offered %.1f pages/s for %s (%d pages, %d late): e2e latency p50 %.0f ms p90 %.0f p99 %.0f max %.0f; peak RSS cleaner %.0f MiB enricher %.0f MiB",
 		name, rate, d, offered, late, r.Latency.P50, r.Latency.P90, r.Latency.P99, r.Latency.Max,
@@ -744,9 +748,9 @@ func (b *Bench) sampler(ctx context.Context, start time.Time, every time.Duratio
 			return out
 		case <-tick.C:
 		}
-		s := Sample{At: time.Since(start).Seconds(), RSS: map[string]int64{}, Lag: map[string]int64{}}
+		s := Sample{At: time.Since(start).Seconds(), RSS: map[string]int64{}, Anon: map[string]int64{}, Lag: map[string]int64{}}
 		for n, st := range snapshot(procs...) {
-			s.RSS[n] = st.RSS
+			s.RSS[n], s.Anon[n] = st.RSS, st.Anon
 		}
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		for _, g := range []struct{ stage, topic string }{{"cleaner", t.Raw}, {"enricher", t.Cleaned}} {
@@ -759,20 +763,22 @@ func (b *Bench) sampler(ctx context.Context, start time.Time, every time.Duratio
 	}
 }
 
-// slopes fits RSS (MiB/min) and lag (records/min) after the first quarter.
-func slopes(tl []Sample) (rss, lg map[string]float64) {
-	rss, lg = map[string]float64{}, map[string]float64{}
+// slopes fits RSS and its anonymous part (MiB/min) and lag (records/min)
+// after the first quarter.
+func slopes(tl []Sample) (rss, anon, lg map[string]float64) {
+	rss, anon, lg = map[string]float64{}, map[string]float64{}, map[string]float64{}
 	from := len(tl) / 4
 	for _, n := range []string{"cleaner", "enricher"} {
-		var xs, ys, ls []float64
+		var xs, ys, as, ls []float64
 		for _, s := range tl[from:] {
 			xs = append(xs, s.At/60)
 			ys = append(ys, float64(s.RSS[n])/(1<<20))
+			as = append(as, float64(s.Anon[n])/(1<<20))
 			ls = append(ls, float64(s.Lag[n]))
 		}
-		rss[n], lg[n] = Slope(xs, ys), Slope(xs, ls)
+		rss[n], anon[n], lg[n] = Slope(xs, ys), Slope(xs, as), Slope(xs, ls)
 	}
-	return rss, lg
+	return rss, anon, lg
 }
 
 // collect reads the outputs and fills stories, latencies and bytes.

@@ -72,7 +72,7 @@ func TestReadProcSelf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.RSS <= 0 || st.HWM < st.RSS || st.CPU < 0 {
+	if st.RSS <= 0 || st.HWM < st.RSS || st.Anon <= 0 || st.Anon > st.RSS || st.CPU < 0 {
 		t.Errorf("implausible %+v", st)
 	}
 }
@@ -240,5 +240,25 @@ func TestPlumbingTarget(t *testing.T) {
 				t.Errorf("target 1 met=%v got %q; want met=%v and %q", t1.Met, t1.Got, tt.met, tt.got)
 			}
 		})
+	}
+}
+
+func TestSoakSlopes(t *testing.T) {
+	// 8 samples a minute apart: the first quarter (2) is left out of the fit.
+	var tl []Sample
+	for i := range 8 {
+		m := int64(i)
+		tl = append(tl, Sample{At: float64(60 * i),
+			RSS:  map[string]int64{"cleaner": (100 + 3*m) << 20, "enricher": 150 << 20},
+			Anon: map[string]int64{"cleaner": (80 + 1*m) << 20, "enricher": 120 << 20},
+			Lag:  map[string]int64{"cleaner": 10 * m, "enricher": 0}})
+	}
+	tl[0].RSS["enricher"] = 999 << 20 // a start-up spike in the first quarter does not count
+	rss, anon, lg := slopes(tl)
+	want := map[string][3]float64{"cleaner": {3, 1, 10}, "enricher": {0, 0, 0}}
+	for n, w := range want {
+		if got := [3]float64{rss[n], anon[n], lg[n]}; math.Abs(got[0]-w[0]) > 1e-9 || math.Abs(got[1]-w[1]) > 1e-9 || math.Abs(got[2]-w[2]) > 1e-9 {
+			t.Errorf("%s: slopes (rss, anon, lag) %v, want %v", n, got, w)
+		}
 	}
 }

@@ -25,8 +25,9 @@ const clockTicks = 100
 type ProcStat struct {
 	// CPU is user + system time in seconds.
 	CPU float64
-	// RSS and HWM (peak RSS) in bytes.
-	RSS, HWM int64
+	// RSS and HWM (peak RSS) in bytes; Anon is the anonymous part of RSS
+	// (heap, stacks), without the mapped binary and other files.
+	RSS, HWM, Anon int64
 	// ReadBytes and WriteBytes are bytes passed to read and write system
 	// calls (rchar, wchar): for a service, its network traffic.
 	ReadBytes, WriteBytes int64
@@ -47,6 +48,7 @@ func ReadProc(pid int) (ProcStat, error) {
 		return s, fmt.Errorf("read status of %d: %w", pid, err)
 	}
 	s.RSS, s.HWM = parseStatusKB(status, "VmRSS:")*1024, parseStatusKB(status, "VmHWM:")*1024
+	s.Anon = parseStatusKB(status, "RssAnon:") * 1024
 	if io, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid)); err == nil {
 		s.ReadBytes, s.WriteBytes = parseIO(io, "rchar:"), parseIO(io, "wchar:")
 	}

@@ -472,8 +472,12 @@ func (r *Report) WriteMarkdown(path string) error {
 		p("")
 		p("- %d pages, latency p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d late offers", sk.Pages, sk.Latency.P50, sk.Latency.P99, sk.Latency.Max, sk.Late)
 		for _, n := range []string{"cleaner", "enricher"} {
-			p("- %s: RSS slope %+.2f MiB/min, lag slope %+.1f records/min (fitted after the first quarter); peak RSS %.0f MiB",
-				n, sk.RSSSlopeMiBPerMin[n], sk.LagSlopePerMin[n], func() float64 {
+			anon := ""
+			if a, ok := sk.AnonSlopeMiBPerMin[n]; ok {
+				anon = fmt.Sprintf(" (anonymous memory %+.2f MiB/min)", a)
+			}
+			p("- %s: RSS slope %+.2f MiB/min%s, lag slope %+.1f records/min (fitted after the first quarter); peak RSS %.0f MiB",
+				n, sk.RSSSlopeMiBPerMin[n], anon, sk.LagSlopePerMin[n], func() float64 {
 					for _, x := range sk.Procs {
 						if x.Name == n {
 							return float64(x.PeakRSS) / (1 << 20)
