@@ -78,7 +78,10 @@ func (c Config) CheckAccess(ctx context.Context, need Need) error {
 	// (Its per-topic answers come from kafka-go's metadata cache, which
 	// cannot tell a topic the principal may not see from a missing one: the
 	// topics are judged in step 2.)
-	if _, err := c.Client().Metadata(ctx, &kafka.MetadataRequest{Topics: topics}); err != nil {
+	kc := c.Client()
+	_, err := kc.Metadata(ctx, &kafka.MetadataRequest{Topics: topics})
+	CloseClient(kc)
+	if err != nil {
 		return fmt.Errorf("connect to kafka %s as %s (%s): %w", strings.Join(c.Brokers, ","), c.Principal(), c.Protocol(), c.Explain(err))
 	}
 

@@ -430,7 +430,9 @@ func readyz(addr string) int {
 
 func committed(t *testing.T, bc broker.Config, group, topic string) int64 {
 	t.Helper()
-	ps, err := lag.Of(context.Background(), bc.Client(), group, topic)
+	c := bc.Client()
+	defer broker.CloseClient(c)
+	ps, err := lag.Of(context.Background(), c, group, topic)
 	if err != nil {
 		t.Fatal(err)
 	}

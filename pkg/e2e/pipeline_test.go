@@ -75,9 +75,11 @@ func write(t *testing.T, bc broker.Config, topic string, outs []stage.Output) {
 // waitDrained waits until group has committed topic to its end.
 func waitDrained(t *testing.T, bc broker.Config, group, topic string, timeout time.Duration, procs ...*Proc) {
 	t.Helper()
+	c := bc.Client()
+	defer broker.CloseClient(c)
 	deadline := time.Now().Add(timeout)
 	for {
-		ps, err := lag.Of(context.Background(), bc.Client(), group, topic)
+		ps, err := lag.Of(context.Background(), c, group, topic)
 		if err == nil && lag.Total(ps) == 0 && allCommitted(ps) {
 			return
 		}
@@ -204,9 +206,11 @@ func TestE2ESigtermMidStream(t *testing.T) {
 	args := p.stageArgs(bc, redisURL, p.cleanerGroup, p.raw, p.cleaned, "--batch-size", "20", "--max-in-flight", "4")
 
 	cl := Start(t, filepath.Join(bin, "cleaner"), args)
+	c := bc.Client()
+	defer broker.CloseClient(c)
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		ps, err := lag.Of(context.Background(), bc.Client(), p.cleanerGroup, p.raw)
+		ps, err := lag.Of(context.Background(), c, p.cleanerGroup, p.raw)
 		var committed int64
 		for _, x := range ps {
 			committed += max(0, x.Committed)
@@ -225,7 +229,7 @@ func TestE2ESigtermMidStream(t *testing.T) {
 	if err := cl.Wait(30 * time.Second); err != nil {
 		t.Fatalf("cleaner after SIGTERM: %v", err)
 	}
-	ps, err := lag.Of(context.Background(), bc.Client(), p.cleanerGroup, p.raw)
+	ps, err := lag.Of(context.Background(), c, p.cleanerGroup, p.raw)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,8 +137,8 @@ func (p *KafkaProducer) Produce(ctx context.Context, topic string, partition int
 	return NotWritten(fmt.Errorf("produce to %s/%d: %w", topic, partition, err))
 }
 
-// Close closes the writer.
-func (p *KafkaProducer) Close() error { return p.w.Close() }
+// Close flushes and closes the writer and its transport.
+func (p *KafkaProducer) Close() error { return broker.CloseWriter(p.w) }
 
 // classifyKafka marks produce errors after which the records are certainly
 // not on the log. Anything not known to be safe is uncertain.
@@ -180,6 +180,13 @@ type KafkaLog struct {
 // NewKafkaLog returns a LogReader for the cluster of bc.
 func NewKafkaLog(bc broker.Config) *KafkaLog {
 	return &KafkaLog{c: bc.Client(), maxBytes: 4 << 20}
+}
+
+// Close stops the client's background metadata refresh and closes its
+// connections.
+func (l *KafkaLog) Close() error {
+	broker.CloseClient(l.c)
+	return nil
 }
 
 // Partitions implements LogReader.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/segmentio/kafka-go"
 
 	"github.com/newsflow/newsflow/pkg/broker"
 	"github.com/newsflow/newsflow/pkg/corpus"
@@ -202,8 +203,11 @@ type Run struct {
 
 // Bench runs the measurements.
 type Bench struct {
-	cfg   Config
-	bc    broker.Config
+	cfg Config
+	bc  broker.Config
+	// kc is the admin client of every measurement's polling: one for the
+	// whole benchmark, as each client polls the cluster's metadata.
+	kc    *kafka.Client
 	rdb   *redis.Client
 	runID string
 	// cores, while set, runs the services on dedicated cores (Dedicated).
@@ -242,11 +246,14 @@ func New(ctx context.Context, cfg Config) (*Bench, error) {
 		_, _ = rand.Read(s[:])
 		cfg.Seed = binary.LittleEndian.Uint64(s[:]) >> 8
 	}
-	return &Bench{cfg: cfg, bc: bc, rdb: rdb, runID: "pb" + hex.EncodeToString(b[:])}, nil
+	return &Bench{cfg: cfg, bc: bc, kc: bc.Client(), rdb: rdb, runID: "pb" + hex.EncodeToString(b[:])}, nil
 }
 
-// Close releases the Redis client.
-func (b *Bench) Close() error { return b.rdb.Close() }
+// Close releases the Kafka and Redis clients.
+func (b *Bench) Close() error {
+	broker.CloseClient(b.kc)
+	return b.rdb.Close()
+}
 
 // LogDir is where the services' logs are.
 func (b *Bench) LogDir() string { return b.cfg.LogDir }
@@ -338,9 +345,8 @@ func (b *Bench) drained(ctx context.Context, group, topic string, min int64, tim
 func (b *Bench) drainedProgress(ctx context.Context, group, topic string, min int64, timeout, poll time.Duration, procs ...*Service) (time.Time, progress, error) {
 	var pr progress
 	deadline := time.Now().Add(timeout)
-	c := b.bc.Client()
 	for {
-		ps, err := lag.Of(ctx, c, group, topic)
+		ps, err := lag.Of(ctx, b.kc, group, topic)
 		if err == nil {
 			var end, done int64
 			ok := true
@@ -754,7 +760,7 @@ func (b *Bench) sampler(ctx context.Context, start time.Time, every time.Duratio
 		}
 		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		for _, g := range []struct{ stage, topic string }{{"cleaner", t.Raw}, {"enricher", t.Cleaned}} {
-			if ps, err := lag.Of(lctx, b.bc.Client(), b.group(name, g.stage), g.topic); err == nil {
+			if ps, err := lag.Of(lctx, b.kc, b.group(name, g.stage), g.topic); err == nil {
 				s.Lag[g.stage] = lag.Total(ps)
 			}
 		}

@@ -51,7 +51,9 @@ func CreateTopics(ctx context.Context, bc broker.Config, t Topics, partitions in
 		}
 		specs = append(specs, s)
 	}
-	if _, err := topics.Ensure(ctx, bc.Client(), specs); err != nil {
+	c := bc.Client()
+	defer broker.CloseClient(c)
+	if _, err := topics.Ensure(ctx, c, specs); err != nil {
 		return err
 	}
 	return waitLeaders(ctx, bc, t.All())
@@ -59,12 +61,15 @@ func CreateTopics(ctx context.Context, bc broker.Config, t Topics, partitions in
 
 // DeleteTopics removes the topics (this run's own).
 func DeleteTopics(ctx context.Context, bc broker.Config, names []string) error {
-	_, err := bc.Client().DeleteTopics(ctx, &kafka.DeleteTopicsRequest{Topics: names})
+	c := bc.Client()
+	defer broker.CloseClient(c)
+	_, err := c.DeleteTopics(ctx, &kafka.DeleteTopicsRequest{Topics: names})
 	return err
 }
 
 func waitLeaders(ctx context.Context, bc broker.Config, names []string) error {
 	c := bc.Client()
+	defer broker.CloseClient(c)
 	for {
 		md, err := c.Metadata(ctx, &kafka.MetadataRequest{Topics: names})
 		ready := err == nil && len(md.Topics) == len(names)
@@ -114,7 +119,7 @@ func NewFeeder(bc broker.Config, topic string) *Feeder {
 }
 
 // Close flushes and closes the writer.
-func (f *Feeder) Close() error { return f.w.Close() }
+func (f *Feeder) Close() error { return broker.CloseWriter(f.w) }
 
 // Write produces items now, synchronously.
 func (f *Feeder) Write(ctx context.Context, items ...Item) error {
@@ -234,6 +239,7 @@ type OutRecord struct {
 // records are EnrichedArticle (else CleanedArticle).
 func ReadOutputs(ctx context.Context, bc broker.Config, topic string, enriched bool) ([]OutRecord, error) {
 	c := bc.Client()
+	defer broker.CloseClient(c)
 	md, err := c.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
 		return nil, fmt.Errorf("metadata of %s: %w", topic, err)
@@ -300,6 +306,7 @@ func readPartition(ctx context.Context, bc broker.Config, topic string, partitio
 // EndOffsets returns the sum of the high watermarks of topic.
 func EndOffsets(ctx context.Context, bc broker.Config, topic string) (int64, error) {
 	c := bc.Client()
+	defer broker.CloseClient(c)
 	md, err := c.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
 		return 0, err
@@ -329,6 +336,7 @@ func EndOffsets(ctx context.Context, bc broker.Config, topic string) (int64, err
 // backlog long enough to time. It returns the records now on the topic.
 func Amplify(ctx context.Context, bc broker.Config, topic string, k int) (int, error) {
 	c := bc.Client()
+	defer broker.CloseClient(c)
 	md, err := c.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
 		return 0, fmt.Errorf("metadata of %s: %w", topic, err)
@@ -366,7 +374,7 @@ func Amplify(ctx context.Context, bc broker.Config, topic string, k int) (int, e
 	}
 	w := &kafka.Writer{Addr: kafka.TCP(bc.Brokers...), Transport: bc.Transport(), Topic: topic, Balancer: kafka.Murmur2Balancer{},
 		RequiredAcks: kafka.RequireAll, BatchTimeout: 2 * time.Millisecond, BatchSize: 1000, BatchBytes: 16 << 20, Compression: kafka.Zstd}
-	defer w.Close()
+	defer broker.CloseWriter(w)
 	for copyN := 1; copyN < k; copyN++ {
 		var msgs []kafka.Message
 		for _, m := range orig {

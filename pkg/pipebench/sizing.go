@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/segmentio/kafka-go"
 
+	"github.com/newsflow/newsflow/pkg/broker"
 	"github.com/newsflow/newsflow/pkg/corpus"
 	"github.com/newsflow/newsflow/pkg/dedup"
 	"github.com/newsflow/newsflow/pkg/stage"
@@ -296,7 +297,7 @@ func (b *Bench) MeasureBroker(ctx context.Context, d time.Duration) ([]Throughpu
 }
 
 func (b *Bench) createOne(ctx context.Context, topic string) error {
-	_, err := b.bc.Client().CreateTopics(ctx, &kafka.CreateTopicsRequest{Topics: []kafka.TopicConfig{{Topic: topic, NumPartitions: 1, ReplicationFactor: 1,
+	_, err := b.kc.CreateTopics(ctx, &kafka.CreateTopicsRequest{Topics: []kafka.TopicConfig{{Topic: topic, NumPartitions: 1, ReplicationFactor: 1,
 		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "max.message.bytes", ConfigValue: "16777216"}, {ConfigName: "compression.type", ConfigValue: "zstd"}}}}})
 	if err != nil {
 		return fmt.Errorf("create %s: %w", topic, err)
@@ -313,7 +314,7 @@ func (b *Bench) throughput(ctx context.Context, topic string, vals [][]byte, d t
 	tp.RecordBytes = size / len(vals)
 	w := &kafka.Writer{Addr: kafka.TCP(b.bc.Brokers...), Transport: b.bc.Transport(), Topic: topic, RequiredAcks: kafka.RequireAll,
 		BatchTimeout: 2 * time.Millisecond, BatchSize: 64, BatchBytes: 16 << 20, Compression: kafka.Zstd, MaxAttempts: 3}
-	defer w.Close()
+	defer broker.CloseWriter(w)
 	start := time.Now()
 	var n, bytes int
 	for time.Since(start) < d {

@@ -513,9 +513,11 @@ func waitEnd(t *testing.T, bc broker.Config, topic string, n int64) {
 // waitDrained waits until group has committed all of topic (n records).
 func waitDrained(t *testing.T, bc broker.Config, group, topic string, n int64, timeout time.Duration, procs ...*e2e.Proc) {
 	t.Helper()
+	c := bc.Client()
+	defer broker.CloseClient(c)
 	deadline := time.Now().Add(timeout)
 	for {
-		ps, err := lag.Of(context.Background(), bc.Client(), group, topic)
+		ps, err := lag.Of(context.Background(), c, group, topic)
 		var committed int64
 		for _, p := range ps {
 			if p.Committed > 0 {

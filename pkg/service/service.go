@@ -106,17 +106,18 @@ func (c OnceConfig) sink(d Deps, owner string) (*once.Sink, func() error, error)
 	if ko.Bound() > c.ProduceTimeout {
 		return nil, nil, fmt.Errorf("exactly-once writer: --once-produce-timeout %s is too short (at least %s)", c.ProduceTimeout, ko.Bound())
 	}
-	prod := once.NewKafkaProducer(d.Broker, ko)
-	s, err := once.New(d.Redis, prod, once.NewKafkaLog(d.Broker), once.Config{
+	prod, logr := once.NewKafkaProducer(d.Broker, ko), once.NewKafkaLog(d.Broker)
+	closeAll := func() error { return errors.Join(prod.Close(), logr.Close()) }
+	s, err := once.New(d.Redis, prod, logr, once.Config{
 		Owner: owner, Window: c.Window, Lease: c.Lease, AutoRebuild: c.AutoRebuild,
 		ProduceTimeout: c.ProduceTimeout, SettleGrace: c.SettleGrace,
 		Logger: d.Log.Named("once"), Registerer: d.Registry,
 	})
 	if err != nil {
-		_ = prod.Close()
+		_ = closeAll()
 		return nil, nil, fmt.Errorf("exactly-once writer: %w", err)
 	}
-	return s, prod.Close, nil
+	return s, closeAll, nil
 }
 
 // Main runs the stage with the process's arguments and exits.

@@ -46,9 +46,11 @@ func produce(t *testing.T, bc broker.Config, topic string, values []string) {
 
 func waitCommitted(t *testing.T, bc broker.Config, group, topic string, timeout time.Duration) {
 	t.Helper()
+	c := bc.Client()
+	defer broker.CloseClient(c)
 	deadline := time.Now().Add(timeout)
 	for {
-		ps, err := lag.Of(context.Background(), bc.Client(), group, topic)
+		ps, err := lag.Of(context.Background(), c, group, topic)
 		if err == nil && lag.Total(ps) == 0 {
 			committed := true
 			for _, p := range ps {

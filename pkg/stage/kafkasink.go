@@ -91,8 +91,8 @@ func (s *KafkaSink) Write(ctx context.Context, outs []Output) error {
 	}
 }
 
-// Close flushes and closes the writer.
-func (s *KafkaSink) Close() error { return s.w.Close() }
+// Close flushes and closes the writer and its transport.
+func (s *KafkaSink) Close() error { return broker.CloseWriter(s.w) }
 
 // ToKafka converts an Output to a kafka-go message.
 func ToKafka(o Output) kafka.Message {

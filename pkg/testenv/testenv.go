@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -97,7 +98,9 @@ func Name(prefix string) string {
 }
 
 // CreateTopics creates topics with the given partition count and waits
-// until each partition has a leader.
+// until each partition has a leader. The topics are deleted when the test
+// ends: a broker kept across runs (deploy/local) would otherwise gather
+// thousands of them, and every client's metadata refresh lists them all.
 func CreateTopics(t testing.TB, bc broker.Config, partitions int, names ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -107,16 +110,41 @@ func CreateTopics(t testing.TB, bc broker.Config, partitions int, names ...strin
 		specs = append(specs, topics.Spec{Name: n, Partitions: partitions, ReplicationFactor: 1,
 			Configs: map[string]string{"max.message.bytes": "16777216"}})
 	}
-	if _, err := topics.Ensure(ctx, bc.Client(), specs); err != nil {
+	c := bc.Client()
+	defer broker.CloseClient(c)
+	t.Cleanup(func() { DeleteTopics(t, bc, names...) })
+	if _, err := topics.Ensure(ctx, c, specs); err != nil {
 		t.Fatalf("create topics %v: %v", names, err)
 	}
 	WaitTopics(t, bc, partitions, names...)
+}
+
+// DeleteTopics deletes topics a test made, logging (not failing on) an
+// error: the test's verdict is already in.
+func DeleteTopics(t testing.TB, bc broker.Config, names ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := bc.Client()
+	defer broker.CloseClient(c)
+	res, err := c.DeleteTopics(ctx, &kafka.DeleteTopicsRequest{Topics: names})
+	if err == nil {
+		for n, e := range res.Errors {
+			if e != nil && !errors.Is(e, kafka.UnknownTopicOrPartition) {
+				err = errors.Join(err, fmt.Errorf("%s: %w", n, e))
+			}
+		}
+	}
+	if err != nil {
+		t.Logf("delete topics %v: %v", names, err)
+	}
 }
 
 // WaitTopics waits until each topic has its partitions with leaders.
 func WaitTopics(t testing.TB, bc broker.Config, partitions int, names ...string) {
 	t.Helper()
 	c := bc.Client()
+	defer broker.CloseClient(c)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		md, err := c.Metadata(context.Background(), &kafka.MetadataRequest{Topics: names})

@@ -126,9 +126,11 @@ func (a *acc) write(topic string, outs []stage.Output) {
 // waitDrained waits until group has committed topic to its end.
 func (a *acc) waitDrained(group, topic string, timeout time.Duration, procs ...*e2e.Proc) {
 	a.t.Helper()
+	c := a.bc.Client()
+	defer broker.CloseClient(c)
 	deadline := time.Now().Add(timeout)
 	for {
-		ps, err := lag.Of(context.Background(), a.bc.Client(), group, topic)
+		ps, err := lag.Of(context.Background(), c, group, topic)
 		done := err == nil && len(ps) > 0
 		for _, p := range ps {
 			if p.End > 0 && p.Committed != p.End {

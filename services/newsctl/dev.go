@@ -116,7 +116,9 @@ func runDev(ctx context.Context, stdout io.Writer, args []string, o devOptions) 
 		// each story once, as in production: the stages write through pkg/once
 		prod := once.NewKafkaProducer(stack.Broker, once.KafkaOptions{})
 		defer prod.Close()
-		sink, err := once.New(rdb, prod, once.NewKafkaLog(stack.Broker), once.Config{Owner: "newsctl-dev-" + s.name, Logger: log.Named(s.name)})
+		logr := once.NewKafkaLog(stack.Broker)
+		defer logr.Close()
+		sink, err := once.New(rdb, prod, logr, once.Config{Owner: "newsctl-dev-" + s.name, Logger: log.Named(s.name)})
 		if err != nil {
 			return err
 		}
@@ -210,6 +212,7 @@ func tailUntilDone(ctx context.Context, w io.Writer, bc broker.Config, o devOpti
 		go func() {
 			defer close(done)
 			client := bc.Client()
+			defer broker.CloseClient(client)
 			for {
 				select {
 				case <-ctx.Done():
@@ -286,6 +289,7 @@ func idle(ctx context.Context, c *kafka.Client, printed int) bool {
 func countRecords(ctx context.Context, bc broker.Config, names ...string) int64 {
 	var n int64
 	c := bc.Client()
+	defer broker.CloseClient(c)
 	for _, t := range names {
 		ps, err := lag.Offsets(ctx, c, t)
 		if err != nil {

@@ -168,7 +168,9 @@ func scanDLQ(ctx context.Context, bc broker.Config, topic, filter string, fn fun
 // after the offsets its own consumer group committed.
 func redriveDLQ(ctx context.Context, w io.Writer, bc broker.Config, topic, filter string, dryRun bool) error {
 	group := "newsctl-redrive-" + topic
-	ps, err := lag.Of(ctx, bc.Client(), group, topic)
+	client := bc.Client()
+	defer broker.CloseClient(client)
+	ps, err := lag.Of(ctx, client, group, topic)
 	if err != nil {
 		return err
 	}
@@ -199,7 +201,7 @@ func redriveDLQ(ctx context.Context, w io.Writer, bc broker.Config, topic, filte
 			}
 			// Progress is recorded after every batch: a redrive that dies
 			// resumes after the last acknowledged batch.
-			_, err := bc.Client().OffsetCommit(ctx, &kafka.OffsetCommitRequest{GroupID: group, GenerationID: -1,
+			_, err := client.OffsetCommit(ctx, &kafka.OffsetCommitRequest{GroupID: group, GenerationID: -1,
 				Topics: map[string][]kafka.OffsetCommit{topic: {{Partition: p.Partition, Offset: next}}}})
 			if err != nil {
 				return fmt.Errorf("record redrive progress: %w", err)

@@ -214,6 +214,7 @@ func runRebuild(ctx context.Context, stdout, stderr io.Writer, rdb redis.Univers
 	}
 	if !o.skipStore {
 		logr := once.NewKafkaLog(bc)
+		defer logr.Close()
 		for _, t := range o.storeTopics {
 			rs, err := once.Rebuild(ctx, rdb, logr, t, once.RebuildOptions{
 				Config:     once.Config{Prefix: o.oncePrefix, Window: o.window},
@@ -292,6 +293,7 @@ func restoreIndex(ctx context.Context, progressOut io.Writer, rdb redis.Universa
 		return st, 0, err
 	}
 	logr := once.NewKafkaLog(bc)
+	defer logr.Close()
 	n, err := logr.Partitions(ctx, topic)
 	if err != nil {
 		return st, 0, err

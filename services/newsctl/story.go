@@ -212,6 +212,7 @@ func lookupStory(ctx context.Context, rdb redis.UniversalClient, bc broker.Confi
 		revs = append(revs, r)
 	}
 	logr := once.NewKafkaLog(bc)
+	defer logr.Close()
 	for _, topic := range o.topics {
 		ot := storyOnTopic{Topic: topic, Partition: -1, Revisions: []storyRevision{}}
 		claims, err := once.Lookup(ctx, rdb, o.oncePrefix, topic, rep.ID, revs)

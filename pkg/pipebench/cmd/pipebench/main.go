@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -51,6 +52,7 @@ func run() error {
 		fetchPages int
 		soakRate   float64
 		fromJSON   string
+		cpuProfile string
 	)
 	flag.StringVar(&brokers, "brokers", env("NEWSFLOW_TEST_BROKERS", "127.0.0.1:39092"), "Kafka brokers (deploy/local)")
 	flag.StringVar(&cfg.RedisURL, "redis-url", env("NEWSFLOW_TEST_REDIS", "redis://127.0.0.1:36379/0"), "Redis URL (deploy/local)")
@@ -74,6 +76,7 @@ func run() error {
 	flag.Float64Var(&halfRate, "half-rate", 0, "offered rate of the latency measurement in pages/s (0: half of the run's saturation)")
 	flag.Float64Var(&soakRate, "soak-rate", 0, "offered rate of the soak in pages/s (0: 70% of the median saturation with the feeder on the box)")
 	flag.StringVar(&fromJSON, "from-json", "", "only rewrite report.md (and the targets) from this report.json")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the benchmark process itself (the feeder and the in-process stages) to this file")
 	flag.Parse()
 	cfg.Brokers = strings.Split(brokers, ",")
 	cfg.ServiceArgs = strings.Fields(args)
@@ -91,6 +94,17 @@ func run() error {
 
 	if fromJSON != "" {
 		return rewrite(fromJSON, out)
+	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
