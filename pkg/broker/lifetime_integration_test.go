@@ -12,10 +12,10 @@ import (
 	"github.com/newsflow/newsflow/pkg/testenv"
 )
 
-// TestIntegrationClosedClientsStopPolling checks that nothing of a client or a writer
-// outlives its close. A kafka-go transport, once used, keeps a goroutine
-// that fetches the whole cluster's metadata every few seconds and a
-// connection per broker; a process that leaves them behind (a client per
+// TestIntegrationClosedClientsStopPolling checks that nothing of a client
+// or a writer outlives its close. A kafka-go transport, once used, keeps a
+// goroutine that fetches the whole cluster's metadata every few seconds and
+// a connection per broker; a process that leaves them behind (a client per
 // poll, a writer closed without its transport) piles up pollers that cost
 // the broker more with every topic it holds.
 func TestIntegrationClosedClientsStopPolling(t *testing.T) {
