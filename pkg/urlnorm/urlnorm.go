@@ -395,7 +395,12 @@ func normQuery(q string) string {
 	type kv struct{ k, v, raw string }
 	kept := make([]kv, 0, len(parts))
 	for _, p := range parts {
-		k, v, _ := strings.Cut(p, "=")
+		// Keys and values are read from the normalised spelling, so that
+		// the sort order is the same when the result is normalised again
+		// (an undecodable "%72%" sorts as its normal form "r%25", not as
+		// itself).
+		raw := normEscapes(p)
+		k, v, _ := strings.Cut(raw, "=")
 		key, err := url.QueryUnescape(k)
 		if err != nil {
 			key = k
@@ -407,7 +412,6 @@ func normQuery(q string) string {
 		if key == "" || IsTrackingParam(key) || isAMPParam(key, val) {
 			continue
 		}
-		raw := normEscapes(p)
 		kept = append(kept, kv{key, val, raw})
 	}
 	sort.SliceStable(kept, func(i, j int) bool {
